@@ -1,0 +1,103 @@
+#pragma once
+// Typed configuration: the shape of config.json (Bifrost-compatible), validated at load time.
+// A Config is immutable once built; the server swaps whole snapshots (ConfigSnapshot).
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace hd::config {
+
+enum class ProviderType { Anthropic, Azure, OpenAI };
+
+enum class ModelFamily { Unspecified, Claude, OpenAI };
+
+// A model allow-list: ["*"] = every model, [] = none, otherwise exact names (case-insensitive).
+struct ModelList {
+  bool all = false;
+  std::vector<std::string> names;  // lower-cased
+  bool allows(std::string_view model_lower) const;
+  bool empty() const { return !all && names.empty(); }
+};
+
+struct Alias {
+  std::string model_id;    // the upstream model / deployment name
+  std::string model_name;  // canonical model name for logs and pricing (optional)
+  ModelFamily family = ModelFamily::Unspecified;
+  std::string description;
+  std::string api_version;        // Azure override
+  std::string anthropic_version;  // Azure override
+  std::string endpoint;           // Azure override
+};
+
+struct AzureKeyConfig {
+  std::string endpoint;  // resolved, without trailing '/'
+  std::string api_version = "2024-10-21";
+  std::string client_id;
+  std::string client_secret;
+  std::string tenant_id;
+  std::vector<std::string> scopes;
+};
+
+struct Key {
+  std::string id;
+  std::string name;
+  std::string value;  // resolved secret; never logged
+  ModelList models;
+  ModelList blacklisted_models;
+  double weight = 1.0;
+  bool enabled = true;
+  std::map<std::string, Alias> aliases;  // lower-cased alias name -> alias
+  std::optional<AzureKeyConfig> azure;
+
+  const Alias* findAlias(std::string_view model_lower) const;
+};
+
+struct NetworkConfig {
+  std::string base_url;  // resolved; empty = the provider's default
+  std::vector<std::pair<std::string, std::string>> extra_headers;
+  std::chrono::seconds request_timeout{300};
+  std::chrono::seconds stream_idle_timeout{60};
+  std::chrono::seconds connect_timeout{10};
+  int max_retries = 0;
+  std::chrono::milliseconds retry_backoff_initial{500};
+  std::chrono::milliseconds retry_backoff_max{5000};
+  bool insecure_skip_verify = false;
+  std::string ca_cert_pem;
+  int max_conns_per_host = 5000;
+  std::map<std::string, bool> beta_header_overrides;  // anthropic-beta prefix -> allowed
+};
+
+struct Provider {
+  std::string name;
+  ProviderType type = ProviderType::Anthropic;
+  std::vector<Key> keys;
+  NetworkConfig network;
+};
+
+struct ClientConfig {
+  std::size_t max_request_body_bytes = 100ull * 1024 * 1024;
+  std::size_t max_json_depth = 64;
+  std::chrono::seconds header_read_timeout{30};
+  std::chrono::seconds idle_timeout{120};
+  std::chrono::seconds drain_timeout{30};
+  bool enable_logging = true;
+  bool disable_content_logging = false;
+};
+
+struct Config {
+  ClientConfig client;
+  std::map<std::string, Provider> providers;  // by name
+
+  const Provider* findProvider(std::string_view name) const;
+};
+
+using ConfigPtr = std::shared_ptr<const Config>;
+
+std::string_view toString(ProviderType t);
+std::string toLower(std::string_view s);
+
+} // namespace hd::config

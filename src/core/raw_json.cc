@@ -1,0 +1,182 @@
+#include "core/raw_json.h"
+
+#include <cstring>
+
+namespace hd::rawjson {
+namespace {
+
+bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+std::size_t skipSpace(std::string_view t, std::size_t i) {
+  while (i < t.size() && isSpace(t[i])) {
+    ++i;
+  }
+  return i;
+}
+
+// i points at the opening quote; returns one past the closing quote, or npos.
+std::size_t skipString(std::string_view t, std::size_t i) {
+  ++i;
+  while (i < t.size()) {
+    char c = t[i];
+    if (c == '\\') {
+      i += 2;
+      continue;
+    }
+    if (c == '"') {
+      return i + 1;
+    }
+    ++i;
+  }
+  return std::string_view::npos;
+}
+
+// Skips one value starting at i (no leading space); returns one past its end, or npos.
+std::size_t skipValue(std::string_view t, std::size_t i) {
+  if (i >= t.size()) {
+    return std::string_view::npos;
+  }
+  char c = t[i];
+  if (c == '"') {
+    return skipString(t, i);
+  }
+  if (c == '{' || c == '[') {
+    // Track nesting with a small stack of expected closers.
+    std::string closers;
+    while (i < t.size()) {
+      c = t[i];
+      if (c == '"') {
+        i = skipString(t, i);
+        if (i == std::string_view::npos) {
+          return i;
+        }
+        continue;
+      }
+      if (c == '{') {
+        closers.push_back('}');
+      } else if (c == '[') {
+        closers.push_back(']');
+      } else if (c == '}' || c == ']') {
+        if (closers.empty() || closers.back() != c) {
+          return std::string_view::npos;
+        }
+        closers.pop_back();
+        if (closers.empty()) {
+          return i + 1;
+        }
+      }
+      ++i;
+    }
+    return std::string_view::npos;
+  }
+  // Number or literal: runs until a structural character or space.
+  std::size_t start = i;
+  while (i < t.size() && !isSpace(t[i]) && t[i] != ',' && t[i] != '}' && t[i] != ']') {
+    ++i;
+  }
+  return i == start ? std::string_view::npos : i;
+}
+
+} // namespace
+
+Result<ObjectLayout> scanObject(std::string_view t) {
+  ObjectLayout layout;
+  std::size_t i = skipSpace(t, 0);
+  if (i >= t.size() || t[i] != '{') {
+    return Error::invalidRequest("request body must be a JSON object");
+  }
+  layout.open_brace = i;
+  ++i;
+  std::size_t leading = i;
+  i = skipSpace(t, i);
+  if (i < t.size() && t[i] == '}') {
+    layout.close_brace = i;
+    return layout;
+  }
+  while (true) {
+    if (i >= t.size() || t[i] != '"') {
+      return Error::invalidRequest("malformed JSON object: expected a member name");
+    }
+    std::size_t key_end = skipString(t, i);
+    if (key_end == std::string_view::npos) {
+      return Error::invalidRequest("malformed JSON object: unterminated string");
+    }
+    Member m;
+    m.key = t.substr(i + 1, key_end - i - 2);
+    m.leading_begin = leading;
+    i = skipSpace(t, key_end);
+    if (i >= t.size() || t[i] != ':') {
+      return Error::invalidRequest("malformed JSON object: expected ':'");
+    }
+    i = skipSpace(t, i + 1);
+    m.value_begin = i;
+    std::size_t end = skipValue(t, i);
+    if (end == std::string_view::npos) {
+      return Error::invalidRequest("malformed JSON object: bad value");
+    }
+    m.value_end = end;
+    layout.members.push_back(m);
+    i = skipSpace(t, end);
+    if (i < t.size() && t[i] == ',') {
+      ++i;
+      leading = i;
+      i = skipSpace(t, i);
+      continue;
+    }
+    if (i < t.size() && t[i] == '}') {
+      layout.close_brace = i;
+      return layout;
+    }
+    return Error::invalidRequest("malformed JSON object: expected ',' or '}'");
+  }
+}
+
+std::string applyEdits(std::string_view t, const ObjectLayout& layout, const std::vector<Edit>& edits) {
+  std::string out;
+  out.reserve(t.size() + 64);
+  out.append(t.substr(0, layout.open_brace + 1));
+  std::vector<bool> used(edits.size(), false);
+  bool first = true;
+  for (const auto& m : layout.members) {
+    const Edit* edit = nullptr;
+    for (std::size_t k = 0; k < edits.size(); ++k) {
+      if (edits[k].key == m.key) {
+        edit = &edits[k];
+        used[k] = true;
+        break;
+      }
+    }
+    if (edit != nullptr && edit->replacement.empty()) {
+      continue;  // removed
+    }
+    if (!first) {
+      out.push_back(',');
+    }
+    first = false;
+    // Leading whitespace and the key, exactly as sent.
+    if (edit == nullptr) {
+      out.append(t.substr(m.leading_begin, m.value_end - m.leading_begin));
+    } else {
+      out.append(t.substr(m.leading_begin, m.value_begin - m.leading_begin));
+      out.append(edit->replacement);
+    }
+  }
+  for (std::size_t k = 0; k < edits.size(); ++k) {
+    if (!used[k] && !edits[k].replacement.empty()) {
+      if (!first) {
+        out.push_back(',');
+      }
+      first = false;
+      out.push_back('"');
+      out.append(edits[k].key);
+      out.append("\":");
+      out.append(edits[k].replacement);
+    }
+  }
+  // Trailing whitespace before '}' is kept from after the last member.
+  std::size_t tail = layout.members.empty() ? layout.open_brace + 1 : layout.members.back().value_end;
+  out.append(t.substr(tail));
+  return out;
+}
+
+} // namespace hd::rawjson

@@ -1,0 +1,42 @@
+#pragma once
+// Byte-preserving edits of a JSON object's top-level members.
+//
+// Written by hand because no JSON library available here edits a document without re-serialising it:
+// the passthrough path must change `model` and drop gateway-only fields while leaving every other byte
+// (system prompt, messages, tools) untouched, so upstream prompt caches keep matching.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.h"
+
+namespace hd::rawjson {
+
+struct Member {
+  std::string_view key;       // raw key text between the quotes (escapes not decoded)
+  std::size_t leading_begin;  // first byte after the preceding '{' or ','
+  std::size_t value_begin;
+  std::size_t value_end;      // one past the value's last byte
+};
+
+struct ObjectLayout {
+  std::size_t open_brace;   // offset of '{'
+  std::size_t close_brace;  // offset of the matching '}'
+  std::vector<Member> members;
+};
+
+// Finds the top-level members of a JSON object. Rejects anything that is not a well-formed object
+// at the top level (inner values are skipped structurally, not validated).
+Result<ObjectLayout> scanObject(std::string_view text);
+
+struct Edit {
+  std::string_view key;
+  std::string replacement;  // serialised JSON value; empty = remove the member
+};
+
+// Applies edits (replace or remove by key) and returns the new text. A replaced key that is absent
+// is appended at the end of the object.
+std::string applyEdits(std::string_view text, const ObjectLayout& layout, const std::vector<Edit>& edits);
+
+} // namespace hd::rawjson

@@ -1,0 +1,123 @@
+#include "http/exchange.h"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+namespace hd::http {
+
+namespace {
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+}
+
+ServerExchange::ServerExchange(Request& req, beast::tcp_stream& stream, WorkerContext worker,
+                               std::string request_id, bool draining)
+    : req_(req), stream_(stream), worker_(worker), request_id_(std::move(request_id)),
+      keep_alive_(req.keep_alive() && !draining) {
+  std::string_view target = req_.target();
+  auto q = target.find('?');
+  path_ = target.substr(0, q);
+  query_ = q == std::string_view::npos ? std::string_view() : target.substr(q + 1);
+}
+
+std::string_view ServerExchange::header(std::string_view name) const {
+  auto it = req_.find(name);
+  return it == req_.end() ? std::string_view() : std::string_view(it->value());
+}
+
+void ServerExchange::common(bhttp::fields& f) {
+  f.set(bhttp::field::server, "heimdall");
+  f.set("x-request-id", request_id_);
+}
+
+void ServerExchange::clientGone() {
+  if (client_gone_) {
+    return;
+  }
+  client_gone_ = true;
+  keep_alive_ = false;
+  if (on_gone_) {
+    auto fn = std::move(on_gone_);
+    fn();
+  }
+}
+
+asio::awaitable<void> ServerExchange::send(Response res) {
+  if (responded_ || client_gone_) {
+    co_return;
+  }
+  responded_ = true;
+  status_ = res.result_int();
+  common(res);
+  res.version(11);
+  res.keep_alive(keep_alive_);
+  res.prepare_payload();
+  auto [ec, n] = co_await bhttp::async_write(stream_, res, kTuple);
+  if (ec) {
+    keep_alive_ = false;
+  }
+}
+
+asio::awaitable<void> ServerExchange::sendJson(unsigned status, std::string body,
+                                               const std::vector<std::pair<std::string, std::string>>& headers) {
+  Response res{static_cast<bhttp::status>(status), 11};
+  res.set(bhttp::field::content_type, "application/json");
+  for (const auto& [k, v] : headers) {
+    res.set(k, v);
+  }
+  res.body() = std::move(body);
+  co_await send(std::move(res));
+}
+
+asio::awaitable<bool> ServerExchange::beginStream(unsigned status,
+                                                  const std::vector<std::pair<std::string, std::string>>& headers) {
+  if (responded_ || client_gone_) {
+    co_return false;
+  }
+  responded_ = true;
+  streaming_ = true;
+  status_ = status;
+  bhttp::response<bhttp::empty_body> res{static_cast<bhttp::status>(status), 11};
+  common(res);
+  for (const auto& [k, v] : headers) {
+    res.set(k, v);
+  }
+  res.keep_alive(keep_alive_);
+  res.chunked(true);
+  bhttp::response_serializer<bhttp::empty_body> sr{res};
+  auto [ec, n] = co_await bhttp::async_write_header(stream_, sr, kTuple);
+  if (ec) {
+    clientGone();
+    co_return false;
+  }
+  co_return true;
+}
+
+asio::awaitable<bool> ServerExchange::writeChunk(std::string_view data) {
+  if (client_gone_) {
+    co_return false;
+  }
+  if (data.empty()) {
+    co_return true;
+  }
+  auto [ec, n] = co_await asio::async_write(stream_, bhttp::make_chunk(asio::buffer(data.data(), data.size())), kTuple);
+  if (ec) {
+    clientGone();
+    co_return false;
+  }
+  co_return true;
+}
+
+asio::awaitable<bool> ServerExchange::endStream() {
+  if (client_gone_) {
+    co_return false;
+  }
+  auto [ec, n] = co_await asio::async_write(stream_, bhttp::make_chunk_last(), kTuple);
+  if (ec) {
+    clientGone();
+    co_return false;
+  }
+  co_return true;
+}
+
+} // namespace hd::http

@@ -1,0 +1,86 @@
+#pragma once
+// One inbound HTTP request and the means to answer it: a whole response, or a chunked stream written
+// piece by piece (SSE). Also carries the client-disconnect signal used to abort upstream work.
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http.hpp>
+#include <functional>
+#include <map>
+#include <random>
+#include <string>
+#include <string_view>
+
+#include "core/error.h"
+
+namespace hd::upstream {
+class Pool;
+}
+
+namespace hd::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+
+using Request = bhttp::request<bhttp::string_body>;
+using Response = bhttp::response<bhttp::string_body>;
+
+// Per-worker resources a handler may use (owned by the worker thread; never shared across threads).
+struct WorkerContext {
+  upstream::Pool* pool = nullptr;
+  std::mt19937_64* rng = nullptr;
+  unsigned index = 0;
+};
+
+class ServerExchange {
+public:
+  ServerExchange(Request& req, beast::tcp_stream& stream, WorkerContext worker, std::string request_id,
+                 bool draining);
+
+  const Request& request() const { return req_; }
+  std::string_view path() const { return path_; }
+  std::string_view query() const { return query_; }
+  std::string_view header(std::string_view name) const;
+  const std::string& requestId() const { return request_id_; }
+  WorkerContext worker() const { return worker_; }
+  std::map<std::string, std::string>& params() { return params_; }
+
+  // Whole responses. Content-Length, keep-alive and the request id header are set here.
+  asio::awaitable<void> send(Response res);
+  asio::awaitable<void> sendJson(unsigned status, std::string body,
+                                 const std::vector<std::pair<std::string, std::string>>& headers = {});
+
+  // Chunked streaming. Each returns false once the client is gone.
+  asio::awaitable<bool> beginStream(unsigned status, const std::vector<std::pair<std::string, std::string>>& headers);
+  asio::awaitable<bool> writeChunk(std::string_view data);
+  asio::awaitable<bool> endStream();
+
+  bool responded() const { return responded_; }
+  unsigned responseStatus() const { return status_; }
+  bool keepAlive() const { return keep_alive_; }
+
+  // Client disconnect: the session's watcher calls clientGone(); handlers register what to abort.
+  void onClientGone(std::function<void()> fn) { on_gone_ = std::move(fn); }
+  void clientGone();
+  bool isClientGone() const { return client_gone_; }
+
+private:
+  void common(bhttp::fields& f);
+
+  Request& req_;
+  beast::tcp_stream& stream_;
+  WorkerContext worker_;
+  std::string request_id_;
+  std::string_view path_;
+  std::string_view query_;
+  std::map<std::string, std::string> params_;
+  bool keep_alive_;
+  bool responded_ = false;
+  bool streaming_ = false;
+  bool client_gone_ = false;
+  unsigned status_ = 0;
+  std::function<void()> on_gone_;
+};
+
+} // namespace hd::http

@@ -1,0 +1,45 @@
+#pragma once
+// Maps (method, path) to handlers. Path patterns are literal segments or {name} captures;
+// a trailing {name...} captures the rest of the path.
+
+#include <boost/asio/awaitable.hpp>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "http/exchange.h"
+
+namespace hd::http {
+
+using Handler = std::function<asio::awaitable<void>(ServerExchange&)>;
+
+// Renders an Error as (content-type JSON) body in the wire shape of the API that owns `path`.
+using ErrorRenderer = std::function<std::string(std::string_view path, const Error& err)>;
+
+class Router {
+public:
+  void add(bhttp::verb method, std::string pattern, Handler handler);
+  void setErrorRenderer(ErrorRenderer r) { render_ = std::move(r); }
+
+  // Dispatches the request; answers 404/405 itself. Never throws.
+  asio::awaitable<void> dispatch(ServerExchange& ex) const;
+
+  std::string renderError(std::string_view path, const Error& err) const;
+
+private:
+  struct Route {
+    bhttp::verb method;
+    std::vector<std::string> segments;
+    Handler handler;
+  };
+  static bool match(const Route& r, const std::vector<std::string_view>& parts, std::map<std::string, std::string>& params);
+
+  std::vector<Route> routes_;
+  ErrorRenderer render_;
+};
+
+// Generic error body used outside API-specific prefixes: {"error":{"type","message"}}.
+std::string genericErrorBody(const Error& err);
+std::string_view errorTypeName(ErrorKind kind);
+
+} // namespace hd::http

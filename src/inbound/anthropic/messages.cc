@@ -1,0 +1,366 @@
+#include "inbound/anthropic/messages.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <boost/json.hpp>
+#include <unordered_set>
+
+#include "core/json_util.h"
+#include "core/raw_json.h"
+#include "inbound/anthropic/errors.h"
+#include "inbound/anthropic/token_estimate.h"
+#include "inbound/anthropic/usage_tracker.h"
+#include "routing/route.h"
+#include "upstream/client.h"
+
+namespace hd::inbound::anthropic {
+
+namespace asio = boost::asio;
+namespace js = boost::json;
+
+namespace {
+
+constexpr std::size_t kMaxUpstreamBody = 64 * 1024 * 1024;
+constexpr std::size_t kMaxUpstreamErrorBody = 1024 * 1024;
+
+struct ParsedRequest {
+  js::value doc;
+  std::string model;
+  std::string deployment;
+  bool stream = false;
+};
+
+Result<ParsedRequest> parseRequest(std::string_view body, std::size_t max_depth) {
+  auto doc = json::parse(body, max_depth);
+  if (!doc) {
+    return doc.error();
+  }
+  if (!doc->is_object()) {
+    return Error::invalidRequest("request body must be a JSON object");
+  }
+  ParsedRequest p;
+  const auto& o = doc->get_object();
+  const auto* model = o.if_contains("model");
+  if (model == nullptr) {
+    return Error::invalidRequest("model: field required");
+  }
+  if (!model->is_string() || model->get_string().empty()) {
+    return Error::invalidRequest("model: expected a non-empty string");
+  }
+  p.model = std::string(model->get_string());
+  const auto* messages = o.if_contains("messages");
+  if (messages == nullptr) {
+    return Error::invalidRequest("messages: field required");
+  }
+  if (!messages->is_array()) {
+    return Error::invalidRequest("messages: expected an array of messages");
+  }
+  if (const auto* s = o.if_contains("stream"); s != nullptr && !s->is_null()) {
+    if (!s->is_bool()) {
+      return Error::invalidRequest("stream: expected a boolean");
+    }
+    p.stream = s->get_bool();
+  }
+  if (const auto* d = o.if_contains("deployment"); d != nullptr && !d->is_null()) {
+    if (!d->is_string()) {
+      return Error::invalidRequest("deployment: expected a string");
+    }
+    p.deployment = std::string(d->get_string());
+  }
+  if (const auto* f = o.if_contains("fallbacks"); f != nullptr && !f->is_null()) {
+    if (!f->is_array()) {
+      return Error::invalidRequest("fallbacks: expected an array of \"provider/model\" strings");
+    }
+    for (const auto& e : f->get_array()) {
+      if (!e.is_string()) {
+        return Error::invalidRequest("fallbacks: expected an array of \"provider/model\" strings");
+      }
+    }
+  }
+  p.doc = std::move(doc.value());
+  return p;
+}
+
+// The client's body with only `model` replaced and gateway-only fields removed; every other byte is kept.
+Result<std::string> passthroughBody(std::string_view body, std::string_view upstream_model) {
+  auto layout = rawjson::scanObject(body);
+  if (!layout) {
+    return layout.error();
+  }
+  std::vector<rawjson::Edit> edits;
+  edits.push_back({"model", json::quote(upstream_model)});
+  edits.push_back({"fallbacks", ""});
+  edits.push_back({"deployment", ""});
+  return rawjson::applyEdits(body, *layout, edits);
+}
+
+struct Outcome {
+  unsigned status = 0;
+  Usage usage;
+  std::string stop_reason;
+  std::string error;
+  std::chrono::steady_clock::time_point first_byte{};
+};
+
+void logRequest(const http::ServerExchange& ex, const routing::Route* route, std::string_view requested_model,
+                bool stream, const Outcome& out, std::chrono::steady_clock::time_point started) {
+  using namespace std::chrono;
+  auto latency = duration_cast<microseconds>(steady_clock::now() - started).count() / 1000.0;
+  double ttft = out.first_byte == steady_clock::time_point{}
+                    ? -1
+                    : duration_cast<microseconds>(out.first_byte - started).count() / 1000.0;
+  spdlog::info("request id={} path={} model={} provider={} deployment={} key={} stream={} status={} "
+               "latency_ms={:.2f} ttfb_ms={:.2f} input_tokens={} output_tokens={} cache_read_tokens={} "
+               "cache_write_tokens={} stop_reason={}{}{}",
+               ex.requestId(), ex.path(), requested_model, route != nullptr ? route->provider->name : "-",
+               route != nullptr ? route->deployment.name : "-", route != nullptr ? route->key->name : "-", stream,
+               out.status, latency, ttft, out.usage.input_tokens, out.usage.output_tokens,
+               out.usage.cache_read_input_tokens, out.usage.cache_creation_input_tokens,
+               out.stop_reason.empty() ? "-" : out.stop_reason, out.error.empty() ? "" : " error=",
+               out.error);
+}
+
+asio::awaitable<void> sendError(http::ServerExchange& ex, const Error& err, Outcome& out) {
+  out.status = err.status;
+  out.error = err.message;
+  co_await ex.sendJson(err.status, errorBody(err));
+}
+
+std::vector<std::pair<std::string, std::string>> relayedHeaders(const upstream::Exchange& up,
+                                                                const routing::Route& route) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& f : up.headers()) {
+    if (providers::isRelayedResponseHeader(f.name_string())) {
+      out.emplace_back(std::string(f.name_string()), std::string(f.value()));
+    }
+  }
+  out.emplace_back("x-heimdall-provider", route.provider->name);
+  out.emplace_back("x-heimdall-deployment", route.deployment.name);
+  return out;
+}
+
+// Forwards the upstream's answer to the client: whole responses, or SSE relayed event by event as bytes
+// arrive. Failures after the stream started end it with an Anthropic `error` event.
+asio::awaitable<void> relay(http::ServerExchange& ex, upstream::Exchange& up, const routing::Route& route,
+                            bool stream, Outcome& out) {
+  auto started = co_await up.start();
+  if (!started) {
+    Error err = started.error();
+    err.message = fmt::format("provider \"{}\": {}", route.provider->name, err.message);
+    co_await sendError(ex, err, out);
+    co_return;
+  }
+  out.first_byte = std::chrono::steady_clock::now();
+  auto headers = relayedHeaders(up, route);
+  unsigned status = up.status();
+
+  if (status >= 300) {
+    auto body = co_await up.readAll(kMaxUpstreamErrorBody);
+    std::string text = body ? std::move(body.value()) : std::string();
+    out.status = status;
+    out.error = fmt::format("upstream HTTP {}", status);
+    co_await ex.sendJson(status, mapUpstreamError(status, text, route.provider->name), headers);
+    co_return;
+  }
+
+  if (stream && up.isEventStream()) {
+    headers.emplace_back("content-type", "text/event-stream");
+    headers.emplace_back("cache-control", "no-cache");
+    out.status = status;
+    StreamObserver observer;
+    if (!co_await ex.beginStream(status, headers)) {
+      up.abort();
+      out.error = "client disconnected";
+      co_return;
+    }
+    while (true) {
+      auto piece = co_await up.readSome();
+      if (!piece) {
+        if (ex.isClientGone()) {
+          out.error = "client disconnected";
+          co_return;
+        }
+        // The upstream failed mid-stream: end with a well-formed error event.
+        out.error = piece.error().message;
+        std::string type = piece.error().kind == ErrorKind::Timeout ? "timeout_error" : "api_error";
+        std::string msg = fmt::format("provider \"{}\": {}", route.provider->name, piece.error().message);
+        co_await ex.writeChunk(errorEvent(type, msg));
+        co_await ex.endStream();
+        break;
+      }
+      if (piece->empty()) {
+        if (!observer.sawMessageStop() && !observer.sawError()) {
+          out.error = "upstream stream ended before message_stop";
+          co_await ex.writeChunk(errorEvent(
+              "api_error", fmt::format("provider \"{}\": the stream ended before message_stop", route.provider->name)));
+        }
+        co_await ex.endStream();
+        break;
+      }
+      observer.feed(*piece);
+      if (!co_await ex.writeChunk(*piece)) {
+        up.abort();
+        out.error = "client disconnected";
+        break;
+      }
+    }
+    out.usage = observer.usage();
+    out.stop_reason = observer.stopReason();
+    co_return;
+  }
+
+  auto body = co_await up.readAll(kMaxUpstreamBody);
+  if (!body) {
+    Error err = body.error();
+    err.message = fmt::format("provider \"{}\": {}", route.provider->name, err.message);
+    co_await sendError(ex, err, out);
+    co_return;
+  }
+  out.status = status;
+  out.usage = usageFromMessage(*body, &out.stop_reason);
+  auto ct = up.headers()[boost::beast::http::field::content_type];
+  headers.emplace_back("content-type", ct.empty() ? "application/json" : std::string(ct));
+  http::Response res{static_cast<boost::beast::http::status>(status), 11};
+  for (const auto& [k, v] : headers) {
+    res.set(k, v);
+  }
+  res.body() = std::move(body.value());
+  co_await ex.send(std::move(res));
+}
+
+Result<routing::Route> routeFor(const config::Config& cfg, const ParsedRequest& req, http::ServerExchange& ex) {
+  auto route = routing::resolve(cfg, req.model, "anthropic", req.deployment, *ex.worker().rng);
+  if (!route) {
+    return route;
+  }
+  if (!providers::speaksAnthropic(*route)) {
+    return Error::invalidRequest(fmt::format(
+        "model \"{}\" resolves to {} deployment \"{}\", an OpenAI-family model; Anthropic-to-OpenAI translation "
+        "is not available in this build (give the alias model_family \"claude\" if it is a Claude deployment)",
+        req.model, route->provider->name, route->deployment.name));
+  }
+  return route;
+}
+
+providers::ClientHeaders clientHeaders(const http::ServerExchange& ex) {
+  return {ex.header("anthropic-version"), ex.header("anthropic-beta")};
+}
+
+// Key ids whose upstream answered that it cannot count tokens (per worker thread, so no locking).
+thread_local std::unordered_set<std::string> t_no_count_tokens;
+
+} // namespace
+
+asio::awaitable<void> handleMessages(const Context& ctx, http::ServerExchange& ex) {
+  auto started = std::chrono::steady_clock::now();
+  auto cfg = ctx.config->get();
+  Outcome out;
+  auto req = parseRequest(ex.request().body(), cfg->client.max_json_depth);
+  if (!req) {
+    co_await sendError(ex, req.error(), out);
+    logRequest(ex, nullptr, "-", false, out, started);
+    co_return;
+  }
+  auto route = routeFor(*cfg, *req, ex);
+  if (!route) {
+    co_await sendError(ex, route.error(), out);
+    logRequest(ex, nullptr, req->model, req->stream, out, started);
+    co_return;
+  }
+  auto body = passthroughBody(ex.request().body(), route->deployment.name);
+  if (!body) {
+    co_await sendError(ex, body.error(), out);
+    logRequest(ex, &route.value(), req->model, req->stream, out, started);
+    co_return;
+  }
+  auto upreq = providers::buildAnthropicRequest(*route, providers::Operation::Messages, clientHeaders(ex),
+                                                std::move(body.value()), req->stream);
+  if (!upreq) {
+    co_await sendError(ex, upreq.error(), out);
+    logRequest(ex, &route.value(), req->model, req->stream, out, started);
+    co_return;
+  }
+  upstream::Exchange up(*ex.worker().pool, std::move(upreq.value()));
+  ex.onClientGone([&up] { up.abort(); });
+  co_await relay(ex, up, *route, req->stream, out);
+  ex.onClientGone({});
+  logRequest(ex, &route.value(), req->model, req->stream, out, started);
+}
+
+asio::awaitable<void> handleCountTokens(const Context& ctx, http::ServerExchange& ex) {
+  auto started = std::chrono::steady_clock::now();
+  auto cfg = ctx.config->get();
+  Outcome out;
+  auto req = parseRequest(ex.request().body(), cfg->client.max_json_depth);
+  if (!req) {
+    co_await sendError(ex, req.error(), out);
+    co_return;
+  }
+  auto route = routeFor(*cfg, *req, ex);
+  if (!route) {
+    co_await sendError(ex, route.error(), out);
+    co_return;
+  }
+  auto estimate = [&]() -> asio::awaitable<void> {
+    js::object res;
+    res["input_tokens"] = estimateInputTokens(req->doc.get_object());
+    out.status = 200;
+    // (Built before co_await: g++ 12 miscompiles braced pair lists inside co_await expressions.)
+    std::vector<std::pair<std::string, std::string>> headers;
+    headers.emplace_back("x-heimdall-token-count", "estimated");
+    headers.emplace_back("x-heimdall-provider", route->provider->name);
+    headers.emplace_back("x-heimdall-deployment", route->deployment.name);
+    co_await ex.sendJson(200, js::serialize(res), headers);
+  };
+  if (t_no_count_tokens.count(route->key->id) != 0) {
+    co_await estimate();
+    co_return;
+  }
+  auto body = passthroughBody(ex.request().body(), route->deployment.name);
+  if (!body) {
+    co_await sendError(ex, body.error(), out);
+    co_return;
+  }
+  auto upreq = providers::buildAnthropicRequest(*route, providers::Operation::CountTokens, clientHeaders(ex),
+                                                std::move(body.value()), false);
+  if (!upreq) {
+    co_await sendError(ex, upreq.error(), out);
+    co_return;
+  }
+  upstream::Exchange up(*ex.worker().pool, std::move(upreq.value()));
+  ex.onClientGone([&up] { up.abort(); });
+  auto st = co_await up.start();
+  if (st && (up.status() == 404 || up.status() == 405 || up.status() == 501)) {
+    // The upstream has no count_tokens (Azure's Claude endpoint): remember, and estimate locally.
+    co_await up.readAll(kMaxUpstreamErrorBody);
+    t_no_count_tokens.insert(route->key->id);
+    spdlog::info("provider \"{}\" key \"{}\" cannot count tokens (HTTP {}); estimating locally from now on",
+                 route->provider->name, route->key->name, up.status());
+    ex.onClientGone({});
+    co_await estimate();
+    logRequest(ex, &route.value(), req->model, false, out, started);
+    co_return;
+  }
+  if (!st) {
+    Error err = st.error();
+    err.message = fmt::format("provider \"{}\": {}", route->provider->name, err.message);
+    co_await sendError(ex, err, out);
+  } else {
+    auto headers = relayedHeaders(up, *route);
+    auto text = co_await up.readAll(kMaxUpstreamErrorBody);
+    if (!text) {
+      co_await sendError(ex, text.error(), out);
+    } else if (up.status() >= 300) {
+      out.status = up.status();
+      co_await ex.sendJson(up.status(), mapUpstreamError(up.status(), *text, route->provider->name), headers);
+    } else {
+      out.status = up.status();
+      co_await ex.sendJson(up.status(), std::move(text.value()), headers);
+    }
+  }
+  ex.onClientGone({});
+  logRequest(ex, &route.value(), req->model, false, out, started);
+}
+
+} // namespace hd::inbound::anthropic

@@ -1,0 +1,73 @@
+// heimdall: an AI gateway. `heimdall serve` runs the gateway.
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <fmt/format.h>
+
+#include "server/app.h"
+
+namespace {
+
+const char* envOr(const char* name, const char* fallback) {
+  const char* v = std::getenv(name);
+  return v != nullptr && *v != '\0' ? v : fallback;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Heimdall: an AI gateway for Claude Code and other agents, with Azure, Anthropic and OpenAI "
+               "providers"};
+  app.set_version_flag("--version", std::string("heimdall ") + HEIMDALL_VERSION);
+  app.require_subcommand(1);
+
+  hd::server::ServeOptions opts;
+  opts.host = envOr("HEIMDALL_HOST", "127.0.0.1");
+  std::string port_env = envOr("HEIMDALL_PORT", "8080");
+  int port = 8080;
+  try {
+    port = std::stoi(port_env);
+  } catch (...) {
+    port = -1;
+  }
+  if (port < 0 || port > 65535) {
+    fmt::print(stderr, "heimdall: error: HEIMDALL_PORT: \"{}\" is not a port number\n", port_env);
+    return 2;
+  }
+  std::string log_format = "text";
+
+  auto* serve = app.add_subcommand("serve", "Run the gateway");
+  serve->add_option("--host", opts.host, "Address to listen on (env HEIMDALL_HOST)")->capture_default_str();
+  serve->add_option("--port", port, "Port to listen on; 0 picks a free port (env HEIMDALL_PORT)")
+      ->check(CLI::Range(0, 65535))
+      ->capture_default_str();
+  serve->add_option("--app-dir", opts.app_dir, "Directory for config.json and data (default ~/.config/heimdall)");
+  serve->add_option("--config", opts.config_file, "Configuration file (overrides <app-dir>/config.json)");
+  serve->add_option("--log-level", opts.log_level, "trace, debug, info, warn, error or off")->capture_default_str();
+  serve->add_option("--log-format", log_format, "text or json")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  serve->add_option("--workers", opts.workers, "Worker threads (default: one per core)");
+  serve->add_option("--drain-timeout", opts.drain_timeout_seconds,
+                    "Seconds to let in-flight requests finish on SIGTERM")
+      ->capture_default_str();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    fmt::print(stderr, "heimdall: error: {} (see heimdall --help)\n", e.what());
+    return 2;
+  }
+  if (serve->parsed()) {
+    opts.port = static_cast<unsigned short>(port);
+    opts.log_format = log_format == "json" ? hd::server::LogFormat::Json : hd::server::LogFormat::Text;
+    return hd::server::serve(opts);
+  }
+  return 0;
+}

@@ -1,0 +1,145 @@
+#include "providers/anthropic_protocol.h"
+
+#include <fmt/format.h>
+
+#include <boost/beast/core/string.hpp>
+
+namespace hd::providers {
+
+namespace {
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
+    s.remove_prefix(1);
+  }
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) {
+    s.remove_suffix(1);
+  }
+  return s;
+}
+
+bool startsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+
+bool iStartsWith(std::string_view s, std::string_view p) {
+  return s.size() >= p.size() && boost::beast::iequals(s.substr(0, p.size()), p);
+}
+
+upstream::Timeouts timeoutsFor(const config::NetworkConfig& n, bool streaming) {
+  upstream::Timeouts t;
+  t.connect = n.connect_timeout;
+  t.first_byte = n.request_timeout;
+  t.total = n.request_timeout;
+  t.idle = streaming ? std::chrono::milliseconds(n.stream_idle_timeout) : std::chrono::milliseconds(n.request_timeout);
+  return t;
+}
+
+} // namespace
+
+bool speaksAnthropic(const routing::Route& route) {
+  switch (route.provider->type) {
+  case config::ProviderType::Anthropic:
+    return true;
+  case config::ProviderType::Azure:
+    return route.deployment.family == config::ModelFamily::Claude;
+  case config::ProviderType::OpenAI:
+    return false;
+  }
+  return false;
+}
+
+std::string filterBetas(std::string_view betas, const config::Provider& provider) {
+  std::string out;
+  std::size_t i = 0;
+  while (i <= betas.size()) {
+    auto j = betas.find(',', i);
+    if (j == std::string_view::npos) {
+      j = betas.size();
+    }
+    std::string_view b = trim(betas.substr(i, j - i));
+    i = j + 1;
+    if (b.empty()) {
+      continue;
+    }
+    // Azure's Claude endpoint rejects fast-mode betas.
+    bool allowed = !(provider.type == config::ProviderType::Azure && startsWith(b, "fast-mode-"));
+    std::size_t best = 0;
+    for (const auto& [prefix, allow] : provider.network.beta_header_overrides) {
+      if (startsWith(b, prefix) && prefix.size() >= best) {
+        best = prefix.size();
+        allowed = allow;
+      }
+    }
+    if (allowed) {
+      out += out.empty() ? "" : ",";
+      out += b;
+    }
+  }
+  return out;
+}
+
+bool isRelayedResponseHeader(std::string_view name) {
+  namespace bb = boost::beast;
+  return bb::iequals(name, "request-id") || bb::iequals(name, "apim-request-id") ||
+         bb::iequals(name, "retry-after") || bb::iequals(name, "retry-after-ms") ||
+         bb::iequals(name, "x-ms-region") || bb::iequals(name, "anthropic-organization-id") ||
+         iStartsWith(name, "anthropic-ratelimit-") || iStartsWith(name, "x-ratelimit-");
+}
+
+Result<upstream::Request> buildAnthropicRequest(const routing::Route& route, Operation op, const ClientHeaders& client,
+                                                std::string body, bool streaming) {
+  const auto& provider = *route.provider;
+  const auto& key = *route.key;
+  upstream::Request req;
+  req.method = boost::beast::http::verb::post;
+  std::string base;
+  std::string path = op == Operation::Messages ? "/v1/messages" : "/v1/messages/count_tokens";
+  std::string version = client.anthropic_version.empty() ? std::string(kDefaultAnthropicVersion)
+                                                         : std::string(client.anthropic_version);
+
+  if (provider.type == config::ProviderType::Anthropic) {
+    base = provider.network.base_url.empty() ? std::string(kDefaultAnthropicBaseUrl) : provider.network.base_url;
+  } else if (provider.type == config::ProviderType::Azure) {
+    const auto* alias = route.deployment.alias;
+    base = alias != nullptr && !alias->endpoint.empty() ? alias->endpoint : key.azure->endpoint;
+    path = "/anthropic" + path;
+    version = alias != nullptr && !alias->anthropic_version.empty() ? alias->anthropic_version
+                                                                    : std::string(kDefaultAnthropicVersion);
+    if (key.value.empty()) {
+      return Error::authentication(fmt::format(
+          "provider \"{}\" key \"{}\" has no API key (value); Entra ID credentials are not available in this "
+          "build, so set value to an Azure API key",
+          provider.name, key.name));
+    }
+  } else {
+    return Error::internal("not an Anthropic-protocol provider");
+  }
+  auto origin = upstream::parseOrigin(base);
+  if (!origin) {
+    return origin.error();
+  }
+  req.origin = std::move(origin.value());
+  req.target = req.origin.base_path + path;
+  req.headers.emplace_back("content-type", "application/json");
+  req.headers.emplace_back("accept", streaming ? "text/event-stream" : "application/json");
+  req.headers.emplace_back("x-api-key", key.value);
+  req.headers.emplace_back("anthropic-version", version);
+  std::string betas = filterBetas(client.anthropic_beta, provider);
+  if (!betas.empty()) {
+    req.headers.emplace_back("anthropic-beta", betas);
+  }
+  for (const auto& [k, v] : provider.network.extra_headers) {
+    // Authentication headers are the gateway's to set, never configurable overrides.
+    if (boost::beast::iequals(k, "x-api-key") || boost::beast::iequals(k, "authorization") ||
+        boost::beast::iequals(k, "anthropic-beta")) {
+      continue;
+    }
+    req.headers.emplace_back(k, v);
+  }
+  req.body = std::move(body);
+  req.tls.insecure_skip_verify = provider.network.insecure_skip_verify;
+  req.tls.ca_cert_pem = provider.network.ca_cert_pem;
+  req.timeouts = timeoutsFor(provider.network, streaming);
+  return req;
+}
+
+} // namespace hd::providers

@@ -1,0 +1,158 @@
+#include "server/app.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/json.hpp>
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <thread>
+
+#include "config/loader.h"
+#include "config/snapshot.h"
+#include "http/router.h"
+#include "http/server.h"
+#include "inbound/anthropic/errors.h"
+#include "inbound/anthropic/handlers.h"
+
+namespace hd::server {
+
+namespace asio = boost::asio;
+namespace fs = std::filesystem;
+
+namespace {
+
+int fail(const std::string& msg) {
+  fmt::print(stderr, "heimdall: error: {}\n", msg);
+  return 1;
+}
+
+std::string defaultAppDir() {
+  const char* xdg = std::getenv("XDG_CONFIG_HOME");
+  if (xdg != nullptr && *xdg != '\0') {
+    return (fs::path(xdg) / "heimdall").string();
+  }
+  const char* home = std::getenv("HOME");
+  return (fs::path(home != nullptr ? home : ".") / ".config" / "heimdall").string();
+}
+
+// Which config file to read: --config wins; else <app-dir>/config.json if present; else none (defaults).
+std::optional<std::string> configPath(const ServeOptions& opts, const std::string& app_dir) {
+  if (!opts.config_file.empty()) {
+    return opts.config_file;
+  }
+  auto p = fs::path(app_dir) / "config.json";
+  std::error_code ec;
+  if (fs::exists(p, ec)) {
+    return p.string();
+  }
+  return std::nullopt;
+}
+
+Result<config::Config> loadConfig(const std::optional<std::string>& path) {
+  if (!path) {
+    return config::Config{};  // embedded defaults: no providers until some are configured
+  }
+  return config::fromFile(*path, config::processEnv());
+}
+
+void addRoutes(http::Router& router, const config::Snapshot& snapshot) {
+  router.add(boost::beast::http::verb::get, "/health", [](http::ServerExchange& ex) -> asio::awaitable<void> {
+    co_await ex.sendJson(200, R"({"status":"ok"})");
+  });
+  inbound::anthropic::registerRoutes(router, inbound::anthropic::Context{&snapshot});
+  router.setErrorRenderer([](std::string_view path, const Error& err) {
+    if (path.substr(0, 11) == "/anthropic/" || path == "/anthropic") {
+      return inbound::anthropic::errorBody(err);
+    }
+    return http::genericErrorBody(err);
+  });
+}
+
+} // namespace
+
+int serve(const ServeOptions& opts) {
+  if (auto r = setupLogging(opts.log_level, opts.log_format); !r) {
+    return fail(r.error().message);
+  }
+  std::string app_dir = opts.app_dir.empty() ? defaultAppDir() : opts.app_dir;
+  std::error_code ec;
+  fs::create_directories(app_dir, ec);
+  if (ec) {
+    return fail(fmt::format("cannot create app directory {}: {}", app_dir, ec.message()));
+  }
+  auto path = configPath(opts, app_dir);
+  auto cfg = loadConfig(path);
+  if (!cfg) {
+    return fail(cfg.error().message);
+  }
+  std::size_t provider_count = cfg->providers.size();
+  config::Snapshot snapshot(std::make_shared<const config::Config>(std::move(cfg.value())));
+
+  http::Router router;
+  addRoutes(router, snapshot);
+  unsigned workers = opts.workers != 0 ? opts.workers : std::max(1u, std::thread::hardware_concurrency());
+  http::Server server(
+      router,
+      [&snapshot] {
+        auto c = snapshot.get();
+        http::Limits l;
+        l.max_body_bytes = c->client.max_request_body_bytes;
+        l.header_read_timeout = c->client.header_read_timeout;
+        l.idle_timeout = c->client.idle_timeout;
+        return l;
+      },
+      workers);
+  server.setAccessLog([](const http::AccessRecord& r) {
+    spdlog::debug("http {} {} status={} duration_us={} id={}", r.method, r.path, r.status, r.duration.count(),
+                  r.request_id);
+  });
+  auto port = server.listen(opts.host, opts.port);
+  if (!port) {
+    return fail(port.error().message);
+  }
+
+  asio::io_context main_ioc;
+  asio::signal_set stop_signals(main_ioc, SIGINT, SIGTERM);
+  asio::signal_set reload_signal(main_ioc, SIGHUP);
+  server.start();
+  std::string host = opts.host.find(':') != std::string::npos ? "[" + opts.host + "]" : opts.host;
+  spdlog::info("heimdall listening on http://{}:{} (workers: {}, config: {}, providers: {})", host, *port, workers,
+               path ? *path : std::string("built-in defaults"), provider_count);
+
+  std::function<void()> wait_reload = [&] {
+    reload_signal.async_wait([&](const boost::system::error_code& sec, int) {
+      if (sec) {
+        return;
+      }
+      if (!path) {
+        spdlog::warn("SIGHUP: no config file to reload");
+      } else if (auto next = config::fromFile(*path, config::processEnv()); !next) {
+        spdlog::error("SIGHUP: reload rejected, keeping the running configuration: {}", next.error().message);
+      } else {
+        std::size_t n = next->providers.size();
+        snapshot.set(std::make_shared<const config::Config>(std::move(next.value())));
+        spdlog::info("SIGHUP: configuration reloaded from {} (providers: {})", *path, n);
+      }
+      wait_reload();
+    });
+  };
+  wait_reload();
+  stop_signals.async_wait([&](const boost::system::error_code&, int sig) {
+    spdlog::info("received {}, draining (up to {} s)", sig == SIGINT ? "SIGINT" : "SIGTERM", opts.drain_timeout_seconds);
+    reload_signal.cancel();
+  });
+  main_ioc.run();
+
+  std::size_t left = server.stop(std::chrono::seconds(opts.drain_timeout_seconds));
+  if (left > 0) {
+    spdlog::warn("drain timeout: {} connection(s) were still busy and have been closed", left);
+  }
+  spdlog::info("heimdall stopped");
+  return 0;
+}
+
+} // namespace hd::server

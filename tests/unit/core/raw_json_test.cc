@@ -1,0 +1,55 @@
+#include "core/raw_json.h"
+
+#include <gtest/gtest.h>
+
+#include "core/json_util.h"
+
+namespace hd::rawjson {
+namespace {
+
+std::string edit(std::string_view body, std::vector<Edit> edits) {
+  auto layout = scanObject(body);
+  EXPECT_TRUE(layout.ok()) << (layout.ok() ? "" : layout.error().message);
+  return applyEdits(body, *layout, edits);
+}
+
+TEST(RawJson, ReplacesModelKeepingEveryOtherByte) {
+  std::string body = R"({"model":"azure/claude-sonnet-4-6","system":[{"type":"text","text":"a\"}b"}],)"
+                     R"( "max_tokens":  100,"stream":true})";
+  std::string out = edit(body, {{"model", json::quote("my-deployment")}});
+  EXPECT_EQ(out, R"({"model":"my-deployment","system":[{"type":"text","text":"a\"}b"}], "max_tokens":  100,"stream":true})");
+}
+
+TEST(RawJson, RemovesGatewayOnlyFieldsAnywhere) {
+  std::string body = R"({"fallbacks":["anthropic/x"],"model":"m","deployment":"d","messages":[]})";
+  std::string out = edit(body, {{"model", "\"x\""}, {"fallbacks", ""}, {"deployment", ""}});
+  EXPECT_EQ(out, R"({"model":"x","messages":[]})");
+  auto parsed = json::parse(out);
+  ASSERT_TRUE(parsed.ok());
+}
+
+TEST(RawJson, RemovesLastMember) {
+  EXPECT_EQ(edit(R"({"a":1,"fallbacks":[]})", {{"fallbacks", ""}}), R"({"a":1})");
+  EXPECT_EQ(edit(R"({"fallbacks":[]})", {{"fallbacks", ""}}), R"({})");
+}
+
+TEST(RawJson, AppendsMissingReplacement) {
+  EXPECT_EQ(edit(R"({"a":1})", {{"model", "\"m\""}}), R"({"a":1,"model":"m"})");
+  EXPECT_EQ(edit(R"({})", {{"model", "\"m\""}}), R"({"model":"m"})");
+}
+
+TEST(RawJson, NestedKeysNamedModelAreUntouched) {
+  std::string body = R"({"metadata":{"model":"inner"},"model":"outer"})";
+  EXPECT_EQ(edit(body, {{"model", "\"new\""}}), R"({"metadata":{"model":"inner"},"model":"new"})");
+}
+
+TEST(RawJson, RejectsNonObjectsAndTruncation) {
+  EXPECT_FALSE(scanObject("[1,2]").ok());
+  EXPECT_FALSE(scanObject(R"({"a":)").ok());
+  EXPECT_FALSE(scanObject(R"({"a":"unterminated})").ok());
+  EXPECT_FALSE(scanObject(R"({"a":[1,2})").ok());
+  EXPECT_FALSE(scanObject("").ok());
+}
+
+} // namespace
+} // namespace hd::rawjson
