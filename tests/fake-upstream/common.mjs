@@ -320,21 +320,16 @@ export class Ctx {
     if (!this.closed) this.res.end();
   }
 
-  /** Destroys the connection once what was written so far has been flushed to the socket. */
-  async drop() {
+  /** Cuts the connection (no terminating chunk) once what was written so far is flushed. */
+  drop() {
     this.dropped = true;
     if (this.rec) this.rec.dropped = true;
     const sock = this.res.socket;
-    if (!sock) return;
-    // Wait until everything written so far has been handed to the kernel.
-    if (!this.closed && sock.writableLength > 0) {
-      await new Promise((resolve) => {
-        const done = () => { this.sleepers.delete(done); sock.off('drain', done); resolve(); };
-        this.sleepers.add(done);
-        sock.once('drain', done);
-      });
-    }
-    sock.destroy();
+    if (!sock || sock.destroyed) return;
+    const t = setTimeout(() => sock.destroy(), 1000);
+    sock.once('close', () => clearTimeout(t));
+    sock.once('finish', () => sock.destroy());
+    sock.end();
   }
 }
 
