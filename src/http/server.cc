@@ -182,7 +182,17 @@ asio::awaitable<void> Server::session(asio::ip::tcp::socket socket, Worker& work
     first = false;
     auto [hec, hn] = co_await bhttp::async_read_header(stream, buffer, parser, kTuple);
     if (hec) {
-      if (hec == bhttp::error::header_limit) {
+      if (hec == bhttp::error::body_limit) {
+        // Beast checks Content-Length against the limit while parsing the header.
+        std::string_view target = parser.get().target();
+        Error err = Error::tooLarge(fmt::format("request body exceeds the limit of {} bytes", limits.max_body_bytes));
+        Response res{bhttp::status::payload_too_large, 11};
+        res.set(bhttp::field::content_type, "application/json");
+        res.body() = router_.renderError(target.substr(0, target.find('?')), err);
+        res.keep_alive(false);
+        res.prepare_payload();
+        co_await bhttp::async_write(stream, res, kTuple);
+      } else if (hec == bhttp::error::header_limit) {
         Error err{ErrorKind::InvalidRequest, 431, "request headers are larger than the limit"};
         Response res{bhttp::status::request_header_fields_too_large, 11};
         res.set(bhttp::field::content_type, "application/json");
@@ -208,19 +218,6 @@ asio::awaitable<void> Server::session(asio::ip::tcp::socket socket, Worker& work
                                          next_request_.fetch_add(1));
     std::string path(parser.get().target().substr(0, parser.get().target().find('?')));
 
-    // Bodies over the limit are refused from the declared length, before reading them.
-    if (parser.content_length() && *parser.content_length() > limits.max_body_bytes) {
-      Error err = Error::tooLarge(fmt::format("request body of {} bytes exceeds the limit of {} bytes",
-                                              *parser.content_length(), limits.max_body_bytes));
-      Response res{bhttp::status::payload_too_large, 11};
-      res.set(bhttp::field::content_type, "application/json");
-      res.set("x-request-id", request_id);
-      res.body() = router_.renderError(path, err);
-      res.keep_alive(false);
-      res.prepare_payload();
-      co_await bhttp::async_write(stream, res, kTuple);
-      break;
-    }
     if (beast::iequals(parser.get()[bhttp::field::expect], "100-continue")) {
       static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
       co_await asio::async_write(stream, asio::buffer(kContinue.data(), kContinue.size()), kTuple);

@@ -1,7 +1,7 @@
 // Anthropic Messages API (api.anthropic.com) and Claude on Azure AI Foundry (/anthropic/v1/...).
 import { randomUUID } from 'node:crypto';
 import {
-  state, takeReply, runReply, isClaudeDeployment, azureAuthOk, approxInputTokens,
+  state, takeReply, runReply, isClaudeDeployment, azureAuthOk, bearer, approxInputTokens,
   approxOutputTokens, defaultText, normalizeBlocks, splitPieces, sseEvent,
 } from './common.mjs';
 
@@ -60,11 +60,17 @@ export function parseJson(raw) {
   }
 }
 
-function validate(body, count) {
+function validate(body, count, version) {
   if (!body || typeof body !== 'object' || Array.isArray(body)) return 'body: Input should be a valid dictionary';
   if (typeof body.model !== 'string') return 'model: Field required';
   if (!Array.isArray(body.messages)) return 'messages: Field required';
   if (!count && !Number.isInteger(body.max_tokens)) return 'max_tokens: Field required';
+  // API version 2026-10-21 removed the sampling parameters (400 even at default values).
+  if (typeof version === 'string' && version >= '2026-10-21') {
+    for (const p of ['temperature', 'top_p', 'top_k']) {
+      if (body[p] !== undefined) return `${p}: Extra inputs are not permitted in API version ${version}`;
+    }
+  }
   return null;
 }
 
@@ -81,7 +87,8 @@ export async function handleMessages(ctx, flavor, count) {
     if (count && !cfg.azure_count_tokens) return ctx.send(404, base, AZURE_404);
     if (!azureAuthOk(h, true)) return ctx.send(401, base, AZURE_401);
   } else {
-    const key = h['x-api-key'];
+    // x-api-key, or (SDKs for API version 2026-10-21) Authorization: Bearer <api key>.
+    const key = h['x-api-key'] ?? bearer(h);
     if (key === undefined) return ctx.send(401, base, ERR_MISSING_KEY);
     if (!cfg.anthropic_keys.includes(key)) return ctx.send(401, base, ERR_BAD_KEY);
     if (!h['anthropic-version']) return ctx.send(400, base, ERR_NO_VERSION);
@@ -93,7 +100,7 @@ export async function handleMessages(ctx, flavor, count) {
     return ctx.send(404, base, AZURE_DEPLOYMENT_NOT_FOUND);
   }
   if (cfg.strict) {
-    const err = validate(parsed.value, count);
+    const err = validate(parsed.value, count, h['anthropic-version']);
     if (err) return ctx.send(400, base, anthropicError('invalid_request_error', err));
   }
   const reply = takeReply(ctx.path, !count);
@@ -188,7 +195,7 @@ const MODELS = [
 /** GET /v1/models with x-api-key (Anthropic list shape). */
 export async function handleModels(ctx) {
   const base = anthropicHeaders(ctx);
-  const key = ctx.headers['x-api-key'];
+  const key = ctx.headers['x-api-key'] ?? bearer(ctx.headers);
   if (key === undefined) return ctx.send(401, base, ERR_MISSING_KEY);
   if (!state.config.anthropic_keys.includes(key)) return ctx.send(401, base, ERR_BAD_KEY);
   if (!ctx.headers['anthropic-version']) return ctx.send(400, base, ERR_NO_VERSION);

@@ -59,6 +59,18 @@ test('anthropic: auth, version and JSON errors', async () => {
   assert.equal(r.json.type, 'error');
   assert.equal(r.json.error.type, 'invalid_request_error');
 
+  // API version 2026-10-21: key as Bearer accepted; sampling parameters rejected.
+  const V2 = { authorization: 'Bearer sk-ant-fake', 'anthropic-version': '2026-10-21' };
+  r = await request(`${up.url}/v1/messages`, { method: 'POST', headers: V2, body: msgBody() });
+  assert.equal(r.status, 200);
+  r = await request(`${up.url}/v1/messages`, { method: 'POST', headers: V2, body: msgBody({ temperature: 1 }) });
+  assert.equal(r.status, 400);
+  assert.equal(r.json.error.type, 'invalid_request_error');
+  r = await request(`${up.url}/v1/messages`, { method: 'POST', headers: ANT, body: msgBody({ temperature: 1 }) });
+  assert.equal(r.status, 200);
+  r = await request(`${up.url}/v1/messages`, { method: 'POST', headers: ANT, body: { model: 'claude-x', messages: [] } });
+  assert.equal(r.status, 400, 'max_tokens is required');
+
   r = await request(`${up.url}/nope`, {});
   assert.equal(r.status, 404);
   assert.ok(r.json);
@@ -72,7 +84,7 @@ test('anthropic: default JSON reply and count_tokens', async () => {
   assert.match(m.id, /^msg_fake_\d+$/);
   assert.equal(m.type, 'message');
   assert.equal(m.model, 'claude-sonnet-4-5');
-  assert.deepEqual(m.content, [{ type: 'text', text: 'Hello from claude-sonnet-4-5: What is the capital of France? Answer bri' }]);
+  assert.deepEqual(m.content, [{ type: 'text', text: 'Hello from claude-sonnet-4-5: What is the capital of France? Answer br' }]);
   assert.equal(m.stop_reason, 'end_turn');
   assert.equal(m.stop_sequence, null);
   assert.ok(m.usage.input_tokens > 0 && m.usage.output_tokens > 0);
@@ -101,7 +113,7 @@ test('anthropic: streaming text, tool_use and thinking', async () => {
   assert.equal(ev[0].data.message.usage.output_tokens, 1);
   assert.deepEqual(ev[0].data.message.content, []);
   let msg = foldAnthropic(ev);
-  assert.equal(msg.content[0].text, 'Hello from claude-sonnet-4-5: What is the capital of France? Answer bri');
+  assert.equal(msg.content[0].text, 'Hello from claude-sonnet-4-5: What is the capital of France? Answer br');
 
   await up.script([{
     content: [
@@ -341,6 +353,7 @@ test('anthropic SDK parses the fake (stream + JSON + errors)', { skip: !fs.exist
   const sdk = require('@anthropic-ai/sdk');
   const Anthropic = sdk.Anthropic ?? sdk.default;
   const client = new Anthropic({ apiKey: 'sk-ant-fake', baseURL: up.url, maxRetries: 0 });
+  const msgBody = (extra = {}) => ({ model: 'claude-fake-model', max_tokens: 64, messages: [{ role: 'user', content: 'hi' }], ...extra });
   const m = await client.messages.create(msgBody());
   assert.match(m.content[0].text, /^Hello from/);
 

@@ -49,12 +49,12 @@ struct Query {
   std::map<std::string, std::string> params;
 };
 
-Query parseQuery(std::string_view q) {
+Query parseQuery(std::string_view target) {
   Query out;
-  auto parsed = boost::urls::parse_query(q);
+  auto parsed = boost::urls::parse_origin_form(target);
   if (parsed) {
-    for (auto p : *parsed) {
-      out.params[std::string(p.key)] = std::string(p.value);
+    for (auto p : parsed->params()) {
+      out.params[p.key] = p.value;
     }
   }
   return out;
@@ -65,13 +65,14 @@ Query parseQuery(std::string_view q) {
 asio::awaitable<void> handleAnthropicModels(const Context& ctx, http::ServerExchange& ex) {
   auto cfg = ctx.config->get();
   auto catalog = modelCatalog(*cfg);
-  auto q = parseQuery(ex.query());
+  auto q = parseQuery(ex.request().target());
   std::size_t limit = 20;
   if (auto it = q.params.find("limit"); it != q.params.end()) {
     unsigned v = 0;
     auto [p, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(), v);
     if (ec != std::errc() || p != it->second.data() + it->second.size() || v < 1 || v > 1000) {
-      co_await ex.sendJson(400, errorBody(Error::invalidRequest("limit: expected an integer from 1 to 1000")));
+      co_await ex.sendJson(400, errorBody(Error::invalidRequest(
+                                    fmt::format("limit: expected an integer from 1 to 1000, got \"{}\"", it->second))));
       co_return;
     }
     limit = v;

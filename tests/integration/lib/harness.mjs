@@ -20,17 +20,32 @@ export function heimdallBin() {
 
 // ---- process bookkeeping ----
 
-const live = new Set(); // {proc, stop}
-const tmpDirs = [];
-
-function killAllSync() {
-  for (const entry of live) {
+// Children run in their own process group (detached) so a signal reaches anything they spawn.
+function signalProc(proc, sig) {
+  try {
+    process.kill(-proc.pid, sig);
+  } catch {
     try {
-      entry.proc.kill('SIGKILL');
+      proc.kill(sig);
     } catch {
       // already gone
     }
   }
+}
+
+/** Kills the child and closes our ends of its pipes (a grandchild may still hold them). */
+function abandon(proc) {
+  signalProc(proc, 'SIGKILL');
+  proc.stdin?.destroy();
+  proc.stdout?.destroy();
+  proc.stderr?.destroy();
+}
+
+const live = new Set(); // {proc, stop}
+const tmpDirs = [];
+
+function killAllSync() {
+  for (const entry of live) signalProc(entry.proc, 'SIGKILL');
   live.clear();
   for (const d of tmpDirs.splice(0)) {
     try {
@@ -99,19 +114,11 @@ function trackExit(proc) {
 async function stopProc(proc, exited, signal, graceMs) {
   if (!exited.done) {
     refProc(proc);
-    try {
-      proc.kill(signal);
-    } catch {
-      // already gone
-    }
+    signalProc(proc, signal);
     let timer;
     const killer = new Promise((resolve) => {
       timer = setTimeout(() => {
-        try {
-          proc.kill('SIGKILL');
-        } catch {
-          // already gone
-        }
+        signalProc(proc, 'SIGKILL');
         resolve();
       }, graceMs);
     });
@@ -145,20 +152,18 @@ function waitForOutput({ proc, streams, regex, timeoutMs, label, getText }) {
       setImmediate(() => { // let pending output land first
         if (check()) return;
         cleanupListeners();
+        abandon(proc);
         reject(new Error(`${label} exited early (code=${code}, signal=${signal}) before ready.\n--- output ---\n${getText()}`));
       });
     };
     const onError = (err) => {
       cleanupListeners();
+      abandon(proc);
       reject(new Error(`${label} failed to start: ${err.message}`));
     };
     timer = setTimeout(() => {
       cleanupListeners();
-      try {
-        proc.kill('SIGKILL');
-      } catch {
-        // already gone
-      }
+      abandon(proc);
       reject(new Error(`${label} not ready within ${timeoutMs} ms.\n--- output ---\n${getText()}`));
     }, timeoutMs);
     for (const s of streams) s.on('data', onData);
@@ -201,6 +206,7 @@ export async function startFakeUpstream({ args = [], env = {}, timeoutMs = 10000
   const proc = spawn(process.execPath, [FAKE_UPSTREAM_SCRIPT, '--port', '0', '--host', '127.0.0.1', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env },
+    detached: true,
   });
   const exited = trackExit(proc);
   let out = '';
@@ -269,7 +275,7 @@ export async function startGateway({ config, env = {}, args = [], appDir, timeou
     argv.push('--config', configPath);
   }
   argv.push('--log-format', 'json', ...args);
-  const proc = spawn(bin, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  const proc = spawn(bin, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env }, detached: true });
   const exited = trackExit(proc);
   let out = '';
   let err = '';
@@ -304,7 +310,9 @@ export async function startGateway({ config, env = {}, args = [], appDir, timeou
 export function runGateway(args, { env = {}, timeoutMs = 15000, input } = {}) {
   const bin = heimdallBin();
   return new Promise((resolve, reject) => {
-    const proc = spawn(bin, args, { stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    const proc = spawn(bin, args, {
+      stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], env: { ...process.env, ...env }, detached: true,
+    });
     const entry = { proc, stop: () => stopProc(proc, trackExit(proc), 'SIGKILL', 1000) };
     live.add(entry);
     let stdout = '';
@@ -313,7 +321,8 @@ export function runGateway(args, { env = {}, timeoutMs = 15000, input } = {}) {
     proc.stderr.setEncoding('utf8').on('data', (d) => { stderr += d; });
     if (input !== undefined) proc.stdin.end(input);
     const timer = setTimeout(() => {
-      proc.kill('SIGKILL');
+      abandon(proc);
+      live.delete(entry);
       reject(new Error(`heimdall ${args.join(' ')} did not finish within ${timeoutMs} ms.\n--- stdout ---\n${stdout}\n--- stderr ---\n${stderr}`));
     }, timeoutMs);
     proc.on('error', (e) => {

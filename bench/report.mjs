@@ -1,0 +1,190 @@
+#!/usr/bin/env node
+// Renders the Markdown report from the JSON lines that bench/run.sh collects.
+// Usage: node report.mjs results.jsonl > report.md
+import fs from 'node:fs';
+
+const rows = fs.readFileSync(process.argv[2], 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+const meta = rows.find((r) => r.kind === 'meta') || {};
+const wrk = rows.filter((r) => r.kind === 'wrk');
+const sanity = rows.filter((r) => r.kind === 'sanity');
+const logs = rows.filter((r) => r.kind === 'log');
+const streams = rows.find((r) => r.kind === 'streams');
+
+const out = [];
+const p = (s = '') => out.push(s);
+const fmt = (n, d = 0) => (n === null || n === undefined || Number.isNaN(n) ? 'n/a' : Number(n).toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d }));
+const signed = (n, d = 0) => (n === null || n === undefined || Number.isNaN(n) ? 'n/a' : `${n >= 0 ? '+' : ''}${fmt(n, d)}`);
+const mib = (kb) => (kb ? fmt(kb / 1024, 1) : 'n/a');
+const yes = (b) => (b === null ? 'n/a' : b ? '**yes**' : '**NO**');
+
+function derive(r) {
+  const w = r.wrk || {};
+  const secs = (w.duration_us || 0) / 1e6;
+  const req = w.requests || 0;
+  const errs = (w.err_connect || 0) + (w.err_read || 0) + (w.err_write || 0) + (w.err_status || 0) + (w.err_timeout || 0);
+  const cpuUs = (r.proxy_cpu_ticks * 1e6) / r.clk_tck;
+  return {
+    ...r,
+    rps: secs > 0 ? req / secs : 0,
+    p50: w.p50_us,
+    p99: w.p99_us,
+    p999: w.p999_us,
+    errs,
+    errDetail: errs ? `connect ${w.err_connect}, read ${w.err_read}, write ${w.err_write}, status ${w.err_status}, timeout ${w.err_timeout}` : '',
+    cpuPerReq: r.path === 'direct' || !req ? null : cpuUs / req,
+    proxyUtil: r.path === 'direct' || !secs ? null : (100 * r.proxy_cpu_ticks) / r.clk_tck / secs,
+    coreUtil: r.core_total ? (100 * r.core_busy) / r.core_total : null,
+    otherOnCore: r.core_total ? (100 * Math.max(0, r.core_busy - r.proxy_cpu_ticks)) / r.core_total : null,
+    loadUtil: r.load_core_total ? (100 * r.load_core_busy) / r.load_core_total : null,
+  };
+}
+const D = wrk.map(derive);
+const get = (scenario, path) => D.find((r) => r.scenario === scenario && r.path === path);
+const scenarios = [...new Set(D.map((r) => r.scenario))];
+const isOne = (s) => /_c1(same)?$/.test(s);
+const conc = scenarios.filter((s) => !isOne(s));
+const one = scenarios.filter(isOne);
+const label = (s) => `${s.startsWith('sse') ? 'streaming (SSE)' : 'non-streaming (JSON)'}, ${parseInt(s.split('_c')[1], 10)} connection${isOne(s) ? '' : 's'}`;
+
+p('# Heimdall benchmark report');
+p();
+p(`Commit \`${meta.commit}\`${meta.dirty_files ? ` (work tree had ${meta.dirty_files} modified/untracked files)` : ''}, binary \`${meta.binary}\` (${meta.build_type || 'unknown build type'}) built ${meta.binary_mtime}; run ${meta.date}.`);
+p(`Machine: ${meta.cpus} × ${meta.cpu_model}, ${meta.mem_gib} GiB, Linux ${meta.kernel}; nginx ${meta.nginx}, wrk ${meta.wrk}, node ${meta.node}.`);
+p(`Proxy under test pinned to core ${meta.proxy_core}; upstream nginx, wrk and Node helpers pinned to core ${meta.load_core}. wrk -t1, ${meta.duration} per run after a ${meta.warmup} warm-up. Load average before/after: ${meta.loadavg_before} / ${meta.loadavg_after}.`);
+p();
+
+for (const s of conc) {
+  p(`## Throughput: ${label(s)}`);
+  p();
+  p('| path | req/s | p50 µs | p99 µs | p99.9 µs | proxy CPU µs/req | proxy CPU % of its core | other load on proxy core % | load-gen core busy % | proxy peak RSS MiB | errors |');
+  p('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+  for (const path of ['direct', 'nginx', 'heimdall']) {
+    const r = get(s, path);
+    if (!r) continue;
+    p(`| ${path} | ${fmt(r.rps)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.p999)} | ${r.cpuPerReq === null ? '–' : fmt(r.cpuPerReq, 1)} | ${r.proxyUtil === null ? '–' : fmt(r.proxyUtil)} | ${fmt(r.otherOnCore)} | ${fmt(r.loadUtil)} | ${path === 'direct' ? '–' : mib(r.proxy_hwm_kb)} | ${r.errs ? r.errDetail : 0}${r.proxy_alive_after === false ? ' **proxy died**' : ''} |`);
+  }
+  const d = get(s, 'direct'); const n = get(s, 'nginx'); const h = get(s, 'heimdall');
+  if (d && n && h) {
+    p();
+    p(`Ratios: heimdall/nginx throughput **${fmt(h.rps / n.rps, 2)}×**, heimdall/direct ${fmt(h.rps / d.rps, 2)}×, nginx/direct ${fmt(n.rps / d.rps, 2)}×; heimdall CPU per request ${fmt(h.cpuPerReq / n.cpuPerReq, 2)}× nginx's.`);
+  }
+  p();
+}
+
+if (one.length) {
+  p('## Added latency at one connection');
+  p();
+  p(`Rows marked "same core" repeat the run with the proxy moved onto core ${meta.load_core} next to wrk and the upstream, so no request crosses cores: the difference to the pinned rows is cross-core wake-up latency, not proxy work.`);
+  p();
+  p('| mode | path | req/s | p50 µs | p99 µs | p50 − direct µs | p99 − direct µs | p50 − nginx µs | p99 − nginx µs | proxy CPU µs/req |');
+  p('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const s of one) {
+    const d = get(s, 'direct'); const n = get(s, 'nginx');
+    for (const path of ['direct', 'nginx', 'heimdall']) {
+      const r = get(s, path);
+      if (!r) continue;
+      p(`| ${s.startsWith('sse') ? 'SSE' : 'JSON'}${s.endsWith('same') ? ', same core' : ''} | ${path} | ${fmt(r.rps)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${path === 'direct' ? '–' : signed(r.p50 - d.p50)} | ${path === 'direct' ? '–' : signed(r.p99 - d.p99)} | ${path === 'heimdall' ? signed(r.p50 - n.p50) : '–'} | ${path === 'heimdall' ? signed(r.p99 - n.p99) : '–'} | ${r.cpuPerReq === null ? '–' : fmt(r.cpuPerReq, 1)} |`);
+    }
+  }
+  p();
+}
+
+// ---- many slow streams
+let streamVerdict = null;
+let streamSummary = 'not run';
+if (streams) {
+  const R = streams.result;
+  p('## Many concurrent slow streams');
+  p();
+  p(`Each stream: ${streams.events} Anthropic SSE events, one every ${streams.interval_ms} ms (message_start first, message_stop last), from a Node upstream; the Node client ramps to ${R.steps.join(' → ')} concurrent streams through a fresh \`heimdall --workers 1\` (core ${meta.proxy_core}), waits for every stream's first event at each step, then samples the gateway's VmRSS. Baseline (idle, fresh process): ${mib(R.baseline.rss_kb)} MiB.`);
+  p();
+  const checks = [];
+  for (const w of R.waves) {
+    const base = w.before.rss_kb;
+    p(`### Wave ${w.wave}${w.wave > 1 ? ' (same gateway process, after wave 1 closed)' : ''}`);
+    p();
+    p('| concurrent streams | all got first event | RSS MiB | RSS − wave start MiB | KiB/stream (avg) | KiB/stream (marginal) | gateway fds | ramp time s |');
+    p('|---:|---|---:|---:|---:|---:|---:|---:|');
+    let prev = { target: 0, rss_kb: base };
+    const marg = [];
+    for (const st of w.steps) {
+      const avg = (st.rss_kb - base) / st.target;
+      const m = (st.rss_kb - prev.rss_kb) / (st.target - prev.target);
+      marg.push(m);
+      p(`| ${fmt(st.open)} (target ${fmt(st.target)}) | ${st.reached ? 'yes' : `**no** (${st.with_first_event})`} | ${mib(st.rss_kb)} | ${fmt((st.rss_kb - base) / 1024, 1)} | ${fmt(avg, 1)} | ${fmt(m, 1)} | ${fmt(st.fds)} | ${st.open_s} |`);
+      prev = st;
+    }
+    p();
+    const h = w.hold || {};
+    const drift = (h.rss_end_kb || 0) - (h.rss_start_kb || 0);
+    const last = w.steps[w.steps.length - 1] || {};
+    p(`- Held ${fmt(h.open)} streams for ${h.samples} one-second samples while events flowed: RSS ${mib(h.rss_start_kb)} → ${mib(h.rss_end_kb)} MiB (drift ${signed(drift / 1024, 1)} MiB, max ${mib(h.rss_max_kb)} MiB).`);
+    p(`- After all streams ended (+2 s): RSS ${mib(w.after.rss_kb)} MiB (${signed((w.after.rss_kb - base) / 1024, 1)} MiB vs wave start), gateway fds ${fmt(w.after.fds)}, peak RSS (VmHWM) ${mib(w.after.hwm_kb)} MiB.`);
+    p(`- Streams: ${fmt(w.started)} started, ${fmt(w.ok)} ended with message_stop, failures: ${Object.keys(w.failures).length ? Object.entries(w.failures).map(([k, v]) => `${k} ${v}`).join(', ') : 'none'}${w.still_open_at_timeout ? `, ${w.still_open_at_timeout} still open at the timeout` : ''}.`);
+    p(`- Events per stream (count: streams): ${Object.entries(w.event_count_histogram).map(([k, v]) => `${k}: ${v}`).join(', ')}; time to first event p50/p99/max ${w.first_event_ms.p50}/${w.first_event_ms.p99}/${w.first_event_ms.max} ms.`);
+    if (w.failure_samples.length) {
+      p('- Failure samples:');
+      for (const f of w.failure_samples.slice(0, 5)) p(`  - \`${f.kind}\`: ${f.detail.replace(/\n/g, ' ').replace(/\|/g, '\\|')}`);
+    }
+    p();
+    const allOk = w.ok === w.started && w.steps.every((s) => s.reached) && last.open === last.target;
+    const driftOk = Math.abs(drift) <= Math.max(1024, 0.05 * (h.rss_start_kb || 0));
+    const linearOk = marg.length < 2 || marg[marg.length - 1] <= Math.max(1.5 * marg[0], marg[0] + 4);
+    checks.push({ wave: w.wave, allOk, driftOk, linearOk, after: w.after.rss_kb, lastTarget: last.target, avg: (last.rss_kb - base) / last.target });
+  }
+  let retainOk = null;
+  if (checks.length >= 2) {
+    retainOk = checks[checks.length - 1].after <= checks[0].after * 1.05 + 1024;
+  }
+  const c1 = checks[0] || {};
+  streamVerdict = checks.length > 0 && checks.every((c) => c.allOk && c.driftOk && c.linearOk) && retainOk !== false && !!streams.gateway_alive_after;
+  streamSummary = `${fmt(c1.lastTarget)} streams, ${fmt(c1.avg, 1)} KiB/stream; all ok: ${checks.map((c) => c.allOk).join('/')}; hold drift ok: ${checks.map((c) => c.driftOk).join('/')}; linear: ${checks.map((c) => c.linearOk).join('/')}${retainOk === null ? '' : `; wave-2 RSS after close within 5% of wave 1: ${retainOk}`}`;
+  p(`Flat-memory checks: every stream of every wave got its first event and ended with message_stop (${checks.map((c) => yes(c.allOk)).join(', ')}); RSS drift while holding the peak ≤ max(1 MiB, 5%) (${checks.map((c) => yes(c.driftOk)).join(', ')}); per-stream memory of the last step ≤ 1.5× the first step's (${checks.map((c) => yes(c.linearOk)).join(', ')})${retainOk === null ? '' : `; RSS after wave 2 closed within 5% (+1 MiB) of after wave 1 (${yes(retainOk)})`}; gateway alive afterwards (${yes(!!streams.gateway_alive_after)}).`);
+  p();
+}
+
+// ---- targets
+p('## Targets');
+p();
+p('| target | measured | met |');
+p('|---|---|---|');
+const j1d = get('json_c1', 'direct'); const j1h = get('json_c1', 'heimdall');
+const s1d = get('sse_c1', 'direct'); const s1h = get('sse_c1', 'heimdall');
+if (j1d && j1h) {
+  const added = j1h.p99 - j1d.p99;
+  const j1n = get('json_c1', 'nginx');
+  p(`| Heimdall added p99 at 1 connection ≤ 50 µs over direct (JSON) | ${signed(added)} µs (p99 ${fmt(j1h.p99)} vs ${fmt(j1d.p99)}); nginx proxy floor ${j1n ? signed(j1n.p99 - j1d.p99) : 'n/a'} µs | ${yes(added <= 50)} |`);
+}
+if (s1d && s1h) {
+  const added = s1h.p99 - s1d.p99;
+  const s1n = get('sse_c1', 'nginx');
+  p(`| same, streaming (informational) | ${signed(added)} µs (p99 ${fmt(s1h.p99)} vs ${fmt(s1d.p99)}); nginx proxy floor ${s1n ? signed(s1n.p99 - s1d.p99) : 'n/a'} µs | ${yes(added <= 50)} |`);
+}
+for (const s of ['json_c1same', 'sse_c1same']) {
+  const d = get(s, 'direct'); const n = get(s, 'nginx'); const h = get(s, 'heimdall');
+  if (d && n && h) p(`| same, ${s.startsWith('sse') ? 'streaming' : 'JSON'}, proxy on the load core (informational) | ${signed(h.p99 - d.p99)} µs over direct, ${signed(h.p99 - n.p99)} µs over nginx (nginx: ${signed(n.p99 - d.p99)} µs) | ${yes(h.p99 - d.p99 <= 50)} |`);
+}
+for (const s of conc) {
+  const n = get(s, 'nginx'); const h = get(s, 'heimdall');
+  if (n && h) p(`| Heimdall throughput ≥ 0.5× nginx proxy (${label(s)}) | ${fmt(h.rps / n.rps, 2)}× (${fmt(h.rps)} vs ${fmt(n.rps)} req/s) | ${yes(h.rps >= 0.5 * n.rps && h.errs === 0)} |`);
+}
+p(`| ${streams ? fmt(streams.result.steps[streams.result.steps.length - 1]) : '5,000'} concurrent slow streams held with flat memory | ${streamSummary} | ${yes(streamVerdict)} |`);
+p();
+
+// ---- sanity and logs
+p('## Checks');
+p();
+p(`Sanity (one curl per path before the runs): ${sanity.map((s) => `${s.mode}/${s.path} ${s.ok ? 'ok' : `**FAIL** (${s.detail})`}`).join('; ')}.`);
+const errRows = D.filter((r) => r.errs);
+if (errRows.length) p(`wrk errors: ${errRows.map((r) => `${r.scenario}/${r.path}: ${r.errDetail}`).join('; ')}.`);
+else p('wrk errors: none (no connect/read/write/timeout errors, no non-2xx answers).');
+for (const l of logs) {
+  p(`Gateway log \`${l.name}\` (--log-level warn): ${l.lines} line(s)${l.lines ? ':' : '.'}`);
+  if (l.lines) {
+    p('```');
+    for (const s of l.sample) p(s);
+    p('```');
+  }
+}
+p();
+process.stdout.write(`${out.join('\n')}\n`);

@@ -1,0 +1,413 @@
+#!/usr/bin/env bash
+# Heimdall benchmark harness: one command, one Markdown report.
+#
+#   bench/run.sh                     # full run (~4-5 min), report on stdout and in bench/results/latest.md
+#
+# Paths compared (same request, same pinning):
+#   direct   wrk -> upstream nginx (static canned answer)
+#   nginx    wrk -> nginx proxy_pass (keepalive upstream) -> upstream nginx   (the floor of any proxy hop)
+#   heimdall wrk -> heimdall --workers 1 -> upstream nginx
+# The proxy under test runs on core 0; upstream nginx, wrk and the Node helpers run on core 1.
+#
+# Environment knobs (defaults in brackets):
+#   HEIMDALL_BIN [build/heimdall]   BENCH_DURATION [10s]   BENCH_WARMUP [2s]   BENCH_CONNS [32]
+#   BENCH_STREAM_STEPS [1000,2500,5000]   BENCH_STREAM_EVENTS [30]   BENCH_STREAM_INTERVAL_MS [1000]
+#   BENCH_STREAM_WAVES [2]   BENCH_SKIP_STREAMS [0]   BENCH_SAME_CORE_C1 [1]   BENCH_PROXY_CORE [0]   BENCH_LOAD_CORE [1]
+#   BENCH_OUT [bench/results/latest.md]
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(dirname "$HERE")
+BIN=${HEIMDALL_BIN:-$ROOT/build/heimdall}
+DUR=${BENCH_DURATION:-10s}
+WARMUP=${BENCH_WARMUP:-2s}
+CONNS=${BENCH_CONNS:-32}
+STREAM_STEPS=${BENCH_STREAM_STEPS:-1000,2500,5000}
+STREAM_EVENTS=${BENCH_STREAM_EVENTS:-30}
+STREAM_INTERVAL_MS=${BENCH_STREAM_INTERVAL_MS:-1000}
+STREAM_WAVES=${BENCH_STREAM_WAVES:-2}
+SKIP_STREAMS=${BENCH_SKIP_STREAMS:-0}
+SAME_CORE_C1=${BENCH_SAME_CORE_C1:-1}
+PCORE=${BENCH_PROXY_CORE:-0}
+LCORE=${BENCH_LOAD_CORE:-1}
+OUT=${BENCH_OUT:-$HERE/results/latest.md}
+
+for tool in wrk nginx node taskset curl; do
+  command -v "$tool" >/dev/null || { echo "run.sh: missing $tool" >&2; exit 2; }
+done
+[[ -x $BIN ]] || { echo "run.sh: no heimdall binary at $BIN (set HEIMDALL_BIN)" >&2; exit 2; }
+
+# Many slow streams need ~2 fds per stream in the gateway; children inherit this.
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/heimdall-bench.XXXXXX")
+RESULTS=$TMP/results.jsonl
+: >"$RESULTS"
+PIDS=()
+
+log() { printf '[bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+
+alive() { [[ -n ${1:-} ]] && kill -0 "$1" 2>/dev/null; }
+
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  local p i all=()
+  # Started processes plus their children (nginx workers), newest first.
+  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
+    p=${PIDS[i]}
+    alive "$p" || continue
+    all+=("$p")
+    for c in $(pgrep -P "$p" 2>/dev/null); do all+=("$c"); done
+  done
+  for p in "${all[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  for ((i = 0; i < 50; i++)); do
+    local any=0
+    for p in "${all[@]}"; do alive "$p" && any=1; done
+    ((any)) || break
+    sleep 0.1
+  done
+  for p in "${all[@]}"; do alive "$p" && kill -KILL "$p" 2>/dev/null || true; done
+  for p in "${all[@]}"; do wait "$p" 2>/dev/null || true; done
+  rm -rf "$TMP"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# N distinct free ephemeral ports on 127.0.0.1 (bound at once, then released).
+free_ports() {
+  node -e '
+    const net = require("net"); const n = +process.argv[1]; const s = [];
+    for (let i = 0; i < n; i++) { const v = net.createServer(); v.listen(0, "127.0.0.1", () => {
+      s.push(v); if (s.length === n) { console.log(s.map((x) => x.address().port).join(" ")); s.forEach((x) => x.close()); } }); }
+  ' "$1"
+}
+
+# wait_port PORT PID SECONDS: poll until something accepts on 127.0.0.1:PORT (and PID is alive).
+wait_port() {
+  local port=$1 pid=$2 secs=$3 i
+  for ((i = 0; i < secs * 20; i++)); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return 0; fi
+    alive "$pid" || { log "process $pid died before listening on $port"; return 1; }
+    sleep 0.05
+  done
+  log "timeout waiting for port $port"
+  return 1
+}
+
+read -r UP_JSON UP_SSE PX_JSON PX_SSE H_JSON H_SSE SLOW_UP H_SLOW < <(free_ports 8)
+log "ports: upstream json=$UP_JSON sse=$UP_SSE | nginx proxy json=$PX_JSON sse=$PX_SSE | heimdall json=$H_JSON sse=$H_SSE | slow upstream=$SLOW_UP heimdall-slow=$H_SLOW"
+
+# ---------------------------------------------------------------------------------------------
+# Canned answers.
+JSON_BODY='{"id":"msg_bench","type":"message","role":"assistant","model":"bench-claude","content":[{"type":"text","text":"Hello from the bench upstream."}],"stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":8,"output_tokens":7}}'
+SSE_BODY='event: message_start
+data: {"type":"message_start","message":{"id":"msg_bench","type":"message","role":"assistant","model":"bench-claude","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":8,"output_tokens":1}}}
+
+event: content_block_start
+data: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}
+
+event: content_block_delta
+data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hello"}}
+
+event: content_block_delta
+data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":" from the"}}
+
+event: content_block_delta
+data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":" bench upstream."}}
+
+event: content_block_stop
+data: {"type":"content_block_stop","index":0}
+
+event: message_delta
+data: {"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},"usage":{"output_tokens":7}}
+
+event: message_stop
+data: {"type":"message_stop"}
+
+'
+REQ_JSON='{"model":"azure/claude-sonnet-4-6","max_tokens":64,"messages":[{"role":"user","content":"hi"}]}'
+REQ_SSE='{"model":"azure/claude-sonnet-4-6","max_tokens":64,"stream":true,"messages":[{"role":"user","content":"hi"}]}'
+# nginx 'return' text must not contain "'" or "$".
+case "$JSON_BODY$SSE_BODY" in *\'* | *\$*) echo "canned body has ' or \$" >&2; exit 2 ;; esac
+
+nginx_common() { # $1 = name
+  cat <<EOF
+worker_processes 1;
+daemon off;
+pid $TMP/$1.pid;
+error_log $TMP/$1.error.log warn;
+worker_rlimit_nofile 65536;
+events { worker_connections 16384; multi_accept on; }
+EOF
+}
+
+mkdir -p "$TMP/up" "$TMP/px"
+{
+  nginx_common up
+  cat <<EOF
+http {
+  access_log off;
+  client_body_temp_path $TMP/up/cb; proxy_temp_path $TMP/up/p; fastcgi_temp_path $TMP/up/f;
+  uwsgi_temp_path $TMP/up/u; scgi_temp_path $TMP/up/s;
+  keepalive_requests 10000000;
+  keepalive_timeout 120s;
+  server {
+    listen 127.0.0.1:$UP_JSON reuseport backlog=4096;
+    location ~ ^/(anthropic/)?v1/messages\$ { default_type application/json; return 200 '$JSON_BODY'; }
+    location / { return 404; }
+  }
+  server {
+    listen 127.0.0.1:$UP_SSE reuseport backlog=4096;
+    location ~ ^/(anthropic/)?v1/messages\$ { default_type text/event-stream; return 200 '$SSE_BODY'; }
+    location / { return 404; }
+  }
+}
+EOF
+} >"$TMP/up.conf"
+
+{
+  nginx_common px
+  cat <<EOF
+http {
+  access_log off;
+  client_body_temp_path $TMP/px/cb; proxy_temp_path $TMP/px/p; fastcgi_temp_path $TMP/px/f;
+  uwsgi_temp_path $TMP/px/u; scgi_temp_path $TMP/px/s;
+  keepalive_requests 10000000;
+  keepalive_timeout 120s;
+  upstream up_json { server 127.0.0.1:$UP_JSON; keepalive 64; keepalive_requests 10000000; }
+  upstream up_sse  { server 127.0.0.1:$UP_SSE;  keepalive 64; keepalive_requests 10000000; }
+  server {
+    listen 127.0.0.1:$PX_JSON backlog=4096;
+    location / {
+      proxy_pass http://up_json;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+    }
+  }
+  server {
+    listen 127.0.0.1:$PX_SSE backlog=4096;
+    location / {
+      proxy_pass http://up_sse;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_buffering off;
+    }
+  }
+}
+EOF
+} >"$TMP/px.conf"
+
+heimdall_config() { # $1 = upstream port
+  cat <<EOF
+{"providers":{"azure":{"keys":[{"name":"k1","value":"azure-fake-key","models":["*"],
+  "aliases":{"claude-sonnet-4-6":"bench-claude"},
+  "azure_key_config":{"endpoint":"http://127.0.0.1:$1","api_version":"2024-10-21"}}],
+  "network_config":{"stream_idle_timeout_in_seconds":120}}}}
+EOF
+}
+
+# start_heimdall NAME PORT UPSTREAM_PORT -> sets HPID
+start_heimdall() {
+  local name=$1 port=$2 up=$3
+  mkdir -p "$TMP/$name"
+  heimdall_config "$up" >"$TMP/$name/config.json"
+  taskset -c "$PCORE" "$BIN" serve --host 127.0.0.1 --port "$port" --app-dir "$TMP/$name" \
+    --config "$TMP/$name/config.json" --workers 1 --log-level warn --drain-timeout 1 \
+    >"$TMP/$name.stdout" 2>"$TMP/$name.stderr" &
+  HPID=$!
+  PIDS+=("$HPID")
+  wait_port "$port" "$HPID" 15 || { cat "$TMP/$name.stderr" >&2; exit 1; }
+}
+
+log "starting upstream nginx on core $LCORE, nginx proxy on core $PCORE"
+taskset -c "$LCORE" nginx -p "$TMP/up" -c "$TMP/up.conf" 2>"$TMP/up.stderr" &
+UP_PID=$!
+PIDS+=("$UP_PID")
+taskset -c "$PCORE" nginx -p "$TMP/px" -c "$TMP/px.conf" 2>"$TMP/px.stderr" &
+PX_PID=$!
+PIDS+=("$PX_PID")
+wait_port "$UP_JSON" "$UP_PID" 10 && wait_port "$UP_SSE" "$UP_PID" 10 || { cat "$TMP/up.stderr" "$TMP/up.error.log" >&2; exit 1; }
+wait_port "$PX_JSON" "$PX_PID" 10 && wait_port "$PX_SSE" "$PX_PID" 10 || { cat "$TMP/px.stderr" "$TMP/px.error.log" >&2; exit 1; }
+PX_WORKER=
+# bounded wait for the proxy's worker process
+for ((i = 0; i < 100; i++)); do PX_WORKER=$(pgrep -P "$PX_PID" | head -1); [[ -n $PX_WORKER ]] && break; sleep 0.05; done
+[[ -n $PX_WORKER ]] || { log "nginx proxy has no worker"; exit 1; }
+
+log "starting heimdall (--workers 1, core $PCORE)"
+start_heimdall hjson "$H_JSON" "$UP_JSON"; HJ_PID=$HPID
+start_heimdall hsse "$H_SSE" "$UP_SSE"; HS_PID=$HPID
+
+# ---------------------------------------------------------------------------------------------
+# Sanity: every path answers the canned message, the streaming ones with the full event sequence.
+EXPECT_EVENTS="message_start content_block_start content_block_delta content_block_delta content_block_delta content_block_stop message_delta message_stop"
+sanity() { # mode path url body
+  local mode=$1 path=$2 url=$3 body=$4 out code ok=true detail=""
+  out=$(curl -s -o "$TMP/sanity.body" -w '%{http_code} %{content_type}' -X POST "$url" \
+    -H 'content-type: application/json' -H 'anthropic-version: 2023-06-01' --data "$body" --max-time 10) || true
+  code=${out%% *}
+  if [[ $code != 200 ]]; then
+    ok=false; detail="HTTP $out: $(head -c 300 "$TMP/sanity.body" | tr '\n"' ' _')"
+  elif [[ $mode == json ]]; then
+    grep -q '"id":"msg_bench"' "$TMP/sanity.body" || { ok=false; detail="body lacks msg_bench"; }
+  else
+    local ev
+    ev=$(sed -n 's/^event: *//p' "$TMP/sanity.body" | tr -d '\r' | tr '\n' ' ' | sed 's/ $//')
+    [[ $ev == "$EXPECT_EVENTS" ]] || { ok=false; detail="events: $ev"; }
+  fi
+  detail=${detail//\\/ }
+  printf '{"kind":"sanity","mode":"%s","path":"%s","ok":%s,"content_type":"%s","detail":"%s"}\n' \
+    "$mode" "$path" "$ok" "${out#* }" "$detail" >>"$RESULTS"
+  $ok || log "SANITY FAIL $mode/$path: $detail"
+}
+sanity json direct "http://127.0.0.1:$UP_JSON/anthropic/v1/messages" "$REQ_JSON"
+sanity json nginx "http://127.0.0.1:$PX_JSON/anthropic/v1/messages" "$REQ_JSON"
+sanity json heimdall "http://127.0.0.1:$H_JSON/anthropic/v1/messages" "$REQ_JSON"
+sanity sse direct "http://127.0.0.1:$UP_SSE/anthropic/v1/messages" "$REQ_SSE"
+sanity sse nginx "http://127.0.0.1:$PX_SSE/anthropic/v1/messages" "$REQ_SSE"
+sanity sse heimdall "http://127.0.0.1:$H_SSE/anthropic/v1/messages" "$REQ_SSE"
+
+# ---------------------------------------------------------------------------------------------
+# wrk scripts (POST body + a machine-readable summary line).
+wrk_script() { # $1 = request body
+  cat <<EOF
+wrk.method = "POST"
+wrk.body = '$1'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["anthropic-version"] = "2023-06-01"
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format('RESULT {"requests":%d,"duration_us":%d,"bytes":%d,"p50_us":%d,"p90_us":%d,"p99_us":%d,"p999_us":%d,"mean_us":%.1f,"min_us":%d,"max_us":%d,"err_connect":%d,"err_read":%d,"err_write":%d,"err_status":%d,"err_timeout":%d}\n',
+    summary.requests, summary.duration, summary.bytes,
+    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency:percentile(99.9),
+    latency.mean, latency.min, latency.max,
+    e.connect, e.read, e.write, e.status, e.timeout))
+end
+EOF
+}
+wrk_script "$REQ_JSON" >"$TMP/json.lua"
+wrk_script "$REQ_SSE" >"$TMP/sse.lua"
+
+CLK_TCK=$(getconf CLK_TCK)
+cpu_ticks() { # sum of utime+stime (fields 14, 15) over the given pids
+  local t=0 p s
+  for p in "$@"; do
+    s=$(cat /proc/"$p"/stat 2>/dev/null) || continue
+    s=${s##*) }   # drop "pid (comm) "; field 14 of the full line is field 12 here
+    read -r -a f <<<"$s"
+    t=$((t + f[11] + f[12]))
+  done
+  echo "$t"
+}
+status_kb() { awk -v k="$2:" '$1 == k {print $2}' /proc/"$1"/status 2>/dev/null || echo 0; }
+core_ticks() { # "busy total" for cpuN
+  awk -v c="cpu$1" '$1 == c { busy = $2 + $3 + $4 + $7 + $8 + $9; total = busy + $5 + $6; print busy, total }' /proc/stat
+}
+
+# measure SCENARIO MODE PATH URL CONNS PROXY_PIDS(space-separated, "" for direct) RSS_PID
+measure() {
+  local scenario=$1 mode=$2 path=$3 url=$4 conns=$5 pids=$6 rss_pid=$7
+  local lua=$TMP/$mode.lua out=$TMP/wrk_${scenario}_$path.txt
+  # shellcheck disable=SC2086
+  taskset -c "$LCORE" wrk -t1 -c"$conns" -d"$WARMUP" -s "$lua" "$url" >/dev/null 2>&1 || true
+  if [[ -n $rss_pid ]]; then echo 5 >/proc/"$rss_pid"/clear_refs 2>/dev/null || true; fi # reset VmHWM
+  local c0 c1 k0 k1
+  # shellcheck disable=SC2086
+  c0=$(cpu_ticks $pids)
+  read -r b0 t0 < <(core_ticks "$PCORE")
+  read -r lb0 lt0 < <(core_ticks "$LCORE")
+  taskset -c "$LCORE" wrk -t1 -c"$conns" -d"$DUR" --latency --timeout 10s -s "$lua" "$url" >"$out" 2>&1 || true
+  # shellcheck disable=SC2086
+  c1=$(cpu_ticks $pids)
+  read -r b1 t1 < <(core_ticks "$PCORE")
+  read -r lb1 lt1 < <(core_ticks "$LCORE")
+  local res hwm=0 rss=0
+  res=$(sed -n 's/^RESULT //p' "$out")
+  [[ -n $res ]] || { log "wrk produced no result for $scenario/$path:"; cat "$out" >&2; res='{"requests":0}'; }
+  if [[ -n $rss_pid ]]; then hwm=$(status_kb "$rss_pid" VmHWM); rss=$(status_kb "$rss_pid" VmRSS); fi
+  local alive_after=true
+  for p in $pids; do alive "$p" || alive_after=false; done
+  printf '{"kind":"wrk","scenario":"%s","mode":"%s","path":"%s","conns":%d,"clk_tck":%d,"proxy_cpu_ticks":%d,"proxy_hwm_kb":%d,"proxy_rss_kb":%d,"proxy_alive_after":%s,"core_busy":%d,"core_total":%d,"load_core_busy":%d,"load_core_total":%d,"wrk":%s}\n' \
+    "$scenario" "$mode" "$path" "$conns" "$CLK_TCK" $((c1 - c0)) "${hwm:-0}" "${rss:-0}" "$alive_after" \
+    $((b1 - b0)) $((t1 - t0)) $((lb1 - lb0)) $((lt1 - lt0)) "$res" >>"$RESULTS"
+  log "$scenario $path: $(sed -n 's/^Requests\/sec: *//p' "$out") req/s, $(printf '%s' "$res" | sed -n 's/.*"p50_us":\([0-9]*\).*"p99_us":\([0-9]*\).*/p50 \1 us p99 \2 us/p')"
+}
+
+# repin CORE PID...: move running processes (all threads) to CORE.
+repin() { local c=$1 p; shift; for p in "$@"; do taskset -a -p -c "$c" "$p" >/dev/null; done; }
+
+META_LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+SCENARIOS=("json_c$CONNS json $CONNS" "sse_c$CONNS sse $CONNS" "json_c1 json 1" "sse_c1 sse 1")
+# Informational: the one-connection runs again with the proxy moved onto the load core, so that no
+# request crosses cores (separates the proxy's own work from cross-core wake-up latency).
+[[ $SAME_CORE_C1 == 1 ]] && SCENARIOS+=("json_c1same json 1" "sse_c1same sse 1")
+for sc in "${SCENARIOS[@]}"; do
+  read -r scenario mode conns <<<"$sc"
+  if [[ $mode == json ]]; then up=$UP_JSON px=$PX_JSON hp=$H_JSON hpid=$HJ_PID; else up=$UP_SSE px=$PX_SSE hp=$H_SSE hpid=$HS_PID; fi
+  if [[ $scenario == *same ]]; then
+    repin "$LCORE" "$PX_PID" "$PX_WORKER" "$HJ_PID" "$HS_PID"
+  else
+    repin "$PCORE" "$PX_PID" "$PX_WORKER" "$HJ_PID" "$HS_PID"
+  fi
+  measure "$scenario" "$mode" direct "http://127.0.0.1:$up/anthropic/v1/messages" "$conns" "" ""
+  measure "$scenario" "$mode" nginx "http://127.0.0.1:$px/anthropic/v1/messages" "$conns" "$PX_PID $PX_WORKER" "$PX_WORKER"
+  measure "$scenario" "$mode" heimdall "http://127.0.0.1:$hp/anthropic/v1/messages" "$conns" "$hpid" "$hpid"
+done
+repin "$PCORE" "$PX_PID" "$PX_WORKER" "$HJ_PID" "$HS_PID"
+
+# ---------------------------------------------------------------------------------------------
+# Many concurrent slow streams through a fresh heimdall.
+if [[ $SKIP_STREAMS != 1 ]]; then
+  log "many slow streams: steps $STREAM_STEPS, $STREAM_EVENTS events every ${STREAM_INTERVAL_MS} ms, $STREAM_WAVES wave(s)"
+  taskset -c "$LCORE" node "$HERE/slow_sse_upstream.mjs" --port "$SLOW_UP" --events "$STREAM_EVENTS" \
+    --interval-ms "$STREAM_INTERVAL_MS" >"$TMP/slow_up.stdout" 2>"$TMP/slow_up.stderr" &
+  SLOW_PID=$!
+  PIDS+=("$SLOW_PID")
+  wait_port "$SLOW_UP" "$SLOW_PID" 10 || { cat "$TMP/slow_up.stderr" >&2; exit 1; }
+  start_heimdall hslow "$H_SLOW" "$SLOW_UP"; HSL_PID=$HPID
+  stream_secs=$(((STREAM_EVENTS * STREAM_INTERVAL_MS) / 1000 + 1))
+  taskset -c "$LCORE" node "$HERE/many_streams.mjs" --url "http://127.0.0.1:$H_SLOW/anthropic/v1/messages" \
+    --pid "$HSL_PID" --steps "$STREAM_STEPS" --waves "$STREAM_WAVES" \
+    --step-timeout $((stream_secs + 60)) --end-timeout $((stream_secs + 60)) \
+    >"$TMP/streams.json" 2> >(tee "$TMP/streams.stderr" >&2) || log "many_streams.mjs exited non-zero"
+  if [[ -s $TMP/streams.json ]]; then
+    printf '{"kind":"streams","gateway_alive_after":%s,"events":%d,"interval_ms":%d,"result":%s}\n' \
+      "$(alive "$HSL_PID" && echo true || echo false)" "$STREAM_EVENTS" "$STREAM_INTERVAL_MS" "$(cat "$TMP/streams.json")" >>"$RESULTS"
+  fi
+fi
+
+# ---------------------------------------------------------------------------------------------
+# Gateway logs (warn and above) and metadata.
+for name in hjson hsse hslow; do
+  f=$TMP/$name.stderr
+  [[ -f $f ]] || continue
+  node -e '
+    const fs = require("fs"); const [name, f] = process.argv.slice(1);
+    const lines = fs.readFileSync(f, "utf8").split("\n").filter(Boolean);
+    console.log(JSON.stringify({ kind: "log", name, lines: lines.length, sample: lines.slice(0, 8).map((l) => l.slice(0, 300)) }));
+  ' "$name" "$f" >>"$RESULTS"
+done
+for p in "$HJ_PID" "$HS_PID"; do alive "$p" || log "heimdall pid $p is not alive at the end of the run"; done
+
+node -e 'console.log(JSON.stringify({kind:"meta", ...JSON.parse(process.argv[1])}))' "$(
+  cat <<EOF
+{"commit":"$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)",
+ "dirty_files":$(git -C "$ROOT" status --porcelain 2>/dev/null | wc -l),
+ "date":"$(date -u '+%Y-%m-%d %H:%M UTC')",
+ "binary":"$BIN", "build_type":"$(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$(dirname "$BIN")/CMakeCache.txt" 2>/dev/null)", "binary_mtime":"$(date -u -r "$BIN" '+%Y-%m-%d %H:%M UTC')",
+ "kernel":"$(uname -r)", "cpus":$(nproc), "cpu_model":"$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo | tr -d '"')",
+ "mem_gib":$(awk '/MemTotal/ {printf "%.1f", $2/1048576}' /proc/meminfo),
+ "nginx":"$(nginx -v 2>&1 | sed 's/.*\///')", "wrk":"$(wrk -v 2>&1 | awk 'NR==1 {print $2}')", "node":"$(node --version)",
+ "duration":"$DUR", "warmup":"$WARMUP", "conns":$CONNS, "proxy_core":$PCORE, "load_core":$LCORE,
+ "nofile":$(ulimit -n), "loadavg_before":"$META_LOAD_BEFORE", "loadavg_after":"$(cut -d' ' -f1-3 /proc/loadavg)"}
+EOF
+)" >>"$RESULTS"
+
+mkdir -p "$(dirname "$OUT")"
+node "$HERE/report.mjs" "$RESULTS" >"$TMP/report.md"
+cp "$TMP/report.md" "$OUT"
+cp "$RESULTS" "${OUT%.md}.jsonl"
+cat "$TMP/report.md"
+log "report written to $OUT (raw data: ${OUT%.md}.jsonl)"
