@@ -34,7 +34,7 @@ function derive(r) {
     cpuPerReq: r.path === 'direct' || !req ? null : cpuUs / req,
     proxyUtil: r.path === 'direct' || !secs ? null : (100 * r.proxy_cpu_ticks) / r.clk_tck / secs,
     coreUtil: r.core_total ? (100 * r.core_busy) / r.core_total : null,
-    otherOnCore: r.core_total ? (100 * Math.max(0, r.core_busy - r.proxy_cpu_ticks)) / r.core_total : null,
+    otherOnCore: r.core_total && !r.same_core ? (100 * Math.max(0, r.core_busy - r.proxy_cpu_ticks)) / r.core_total : null,
     loadUtil: r.load_core_total ? (100 * r.load_core_busy) / r.load_core_total : null,
   };
 }
@@ -48,9 +48,14 @@ const label = (s) => `${s.startsWith('sse') ? 'streaming (SSE)' : 'non-streaming
 
 p('# Heimdall benchmark report');
 p();
-p(`Commit \`${meta.commit}\`${meta.dirty_files ? ` (work tree had ${meta.dirty_files} modified/untracked files)` : ''}, binary \`${meta.binary}\` (${meta.build_type || 'unknown build type'}) built ${meta.binary_mtime}; run ${meta.date}.`);
+p(`Commit \`${meta.commit}\`${meta.dirty_files ? ` (work tree had ${meta.dirty_files} modified/untracked files)` : ''}, binary \`${meta.binary}\` (${meta.build_type || 'unknown build type'}, build id ${meta.binary_id}, modified ${meta.binary_mtime}${meta.binary_replaced_during_run ? '; it was rebuilt during the run, the run used a copy taken at the start' : ''}); run ${meta.date}.`);
 p(`Machine: ${meta.cpus} × ${meta.cpu_model}, ${meta.mem_gib} GiB, Linux ${meta.kernel}; nginx ${meta.nginx}, wrk ${meta.wrk}, node ${meta.node}.`);
 p(`Proxy under test pinned to core ${meta.proxy_core}; upstream nginx, wrk and Node helpers pinned to core ${meta.load_core}. wrk -t1, ${meta.duration} per run after a ${meta.warmup} warm-up. Load average before/after: ${meta.loadavg_before} / ${meta.loadavg_after}.`);
+const CONTENDED = 10; // % of the proxy core used by other processes during a run
+const contended = D.filter((r) => r.otherOnCore !== null && r.otherOnCore > CONTENDED && r.path !== 'direct');
+if (contended.length) {
+  p(`**Warning: the machine was shared.** Other processes (not part of this benchmark) used more than ${CONTENDED}% of the proxy core during ${contended.length} of ${D.filter((r) => r.path !== 'direct' && !r.same_core).length} proxy runs (column "other load on proxy core"); throughput and tail latency of those runs are depressed and noisy. CPU µs per request is the number least affected by sharing, and the CPU-normalised ratios below use it.`);
+}
 p();
 
 for (const s of conc) {
@@ -66,7 +71,7 @@ for (const s of conc) {
   const d = get(s, 'direct'); const n = get(s, 'nginx'); const h = get(s, 'heimdall');
   if (d && n && h) {
     p();
-    p(`Ratios: heimdall/nginx throughput **${fmt(h.rps / n.rps, 2)}×**, heimdall/direct ${fmt(h.rps / d.rps, 2)}×, nginx/direct ${fmt(n.rps / d.rps, 2)}×; heimdall CPU per request ${fmt(h.cpuPerReq / n.cpuPerReq, 2)}× nginx's.`);
+    p(`Ratios: heimdall/nginx throughput **${fmt(h.rps / n.rps, 2)}×** as measured, **${fmt(n.cpuPerReq / h.cpuPerReq, 2)}×** CPU-normalised (nginx CPU µs/req ÷ heimdall CPU µs/req: the throughput ratio each would reach alone on a full core); heimdall/direct ${fmt(h.rps / d.rps, 2)}×, nginx/direct ${fmt(n.rps / d.rps, 2)}×.`);
   }
   p();
 }
@@ -76,14 +81,14 @@ if (one.length) {
   p();
   p(`Rows marked "same core" repeat the run with the proxy moved onto core ${meta.load_core} next to wrk and the upstream, so no request crosses cores: the difference to the pinned rows is cross-core wake-up latency, not proxy work.`);
   p();
-  p('| mode | path | req/s | p50 µs | p99 µs | p50 − direct µs | p99 − direct µs | p50 − nginx µs | p99 − nginx µs | proxy CPU µs/req |');
-  p('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  p('| mode | path | req/s | p50 µs | p99 µs | p50 − direct µs | p99 − direct µs | p50 − nginx µs | p99 − nginx µs | proxy CPU µs/req | other load on proxy core % |');
+  p('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const s of one) {
     const d = get(s, 'direct'); const n = get(s, 'nginx');
     for (const path of ['direct', 'nginx', 'heimdall']) {
       const r = get(s, path);
       if (!r) continue;
-      p(`| ${s.startsWith('sse') ? 'SSE' : 'JSON'}${s.endsWith('same') ? ', same core' : ''} | ${path} | ${fmt(r.rps)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${path === 'direct' ? '–' : signed(r.p50 - d.p50)} | ${path === 'direct' ? '–' : signed(r.p99 - d.p99)} | ${path === 'heimdall' ? signed(r.p50 - n.p50) : '–'} | ${path === 'heimdall' ? signed(r.p99 - n.p99) : '–'} | ${r.cpuPerReq === null ? '–' : fmt(r.cpuPerReq, 1)} |`);
+      p(`| ${s.startsWith('sse') ? 'SSE' : 'JSON'}${s.endsWith('same') ? ', same core' : ''} | ${path} | ${fmt(r.rps)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${path === 'direct' ? '–' : signed(r.p50 - d.p50)} | ${path === 'direct' ? '–' : signed(r.p99 - d.p99)} | ${path === 'heimdall' ? signed(r.p50 - n.p50) : '–'} | ${path === 'heimdall' ? signed(r.p99 - n.p99) : '–'} | ${r.cpuPerReq === null ? '–' : fmt(r.cpuPerReq, 1)} | ${r.otherOnCore === null ? '–' : fmt(r.otherOnCore)} |`);
     }
   }
   p();
@@ -166,7 +171,10 @@ for (const s of ['json_c1same', 'sse_c1same']) {
 }
 for (const s of conc) {
   const n = get(s, 'nginx'); const h = get(s, 'heimdall');
-  if (n && h) p(`| Heimdall throughput ≥ 0.5× nginx proxy (${label(s)}) | ${fmt(h.rps / n.rps, 2)}× (${fmt(h.rps)} vs ${fmt(n.rps)} req/s) | ${yes(h.rps >= 0.5 * n.rps && h.errs === 0)} |`);
+  if (n && h) {
+    p(`| Heimdall throughput ≥ 0.5× nginx proxy (${label(s)}) | ${fmt(h.rps / n.rps, 2)}× as measured (${fmt(h.rps)} vs ${fmt(n.rps)} req/s) | ${yes(h.rps >= 0.5 * n.rps && h.errs === 0)} |`);
+    p(`| same, CPU-normalised | ${fmt(n.cpuPerReq / h.cpuPerReq, 2)}× (${fmt(h.cpuPerReq, 1)} vs ${fmt(n.cpuPerReq, 1)} CPU µs/req) | ${yes(n.cpuPerReq / h.cpuPerReq >= 0.5)} |`);
+  }
 }
 p(`| ${streams ? fmt(streams.result.steps[streams.result.steps.length - 1]) : '5,000'} concurrent slow streams held with flat memory | ${streamSummary} | ${yes(streamVerdict)} |`);
 p();

@@ -40,6 +40,9 @@ done
 # Many slow streams need ~2 fds per stream in the gateway; children inherit this.
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
+# Identify the binary now: it may be rebuilt by someone else while the run goes on.
+BIN_MTIME=$(date -u -r "$BIN" '+%Y-%m-%d %H:%M:%S UTC')
+
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/heimdall-bench.XXXXXX")
 RESULTS=$TMP/results.jsonl
 : >"$RESULTS"
@@ -75,6 +78,11 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+
+# Run a private copy so that every instance in this run is the same build.
+cp "$BIN" "$TMP/heimdall"
+BIN_ID=$( (readelf -n "$TMP/heimdall" 2>/dev/null | awk '/Build ID/ {print substr($3, 1, 12)}') || true)
+[[ -n $BIN_ID ]] || BIN_ID=$(sha256sum "$TMP/heimdall" | cut -c1-12)
 
 # N distinct free ephemeral ports on 127.0.0.1 (bound at once, then released).
 free_ports() {
@@ -214,7 +222,7 @@ start_heimdall() {
   local name=$1 port=$2 up=$3
   mkdir -p "$TMP/$name"
   heimdall_config "$up" >"$TMP/$name/config.json"
-  taskset -c "$PCORE" "$BIN" serve --host 127.0.0.1 --port "$port" --app-dir "$TMP/$name" \
+  taskset -c "$PCORE" "$TMP/heimdall" serve --host 127.0.0.1 --port "$port" --app-dir "$TMP/$name" \
     --config "$TMP/$name/config.json" --workers 1 --log-level warn --drain-timeout 1 \
     >"$TMP/$name.stdout" 2>"$TMP/$name.stderr" &
   HPID=$!
@@ -329,8 +337,10 @@ measure() {
   if [[ -n $rss_pid ]]; then hwm=$(status_kb "$rss_pid" VmHWM); rss=$(status_kb "$rss_pid" VmRSS); fi
   local alive_after=true
   for p in $pids; do alive "$p" || alive_after=false; done
-  printf '{"kind":"wrk","scenario":"%s","mode":"%s","path":"%s","conns":%d,"clk_tck":%d,"proxy_cpu_ticks":%d,"proxy_hwm_kb":%d,"proxy_rss_kb":%d,"proxy_alive_after":%s,"core_busy":%d,"core_total":%d,"load_core_busy":%d,"load_core_total":%d,"wrk":%s}\n' \
-    "$scenario" "$mode" "$path" "$conns" "$CLK_TCK" $((c1 - c0)) "${hwm:-0}" "${rss:-0}" "$alive_after" \
+  local same=false
+  [[ $scenario == *same ]] && same=true
+  printf '{"kind":"wrk","scenario":"%s","mode":"%s","path":"%s","same_core":%s,"conns":%d,"clk_tck":%d,"proxy_cpu_ticks":%d,"proxy_hwm_kb":%d,"proxy_rss_kb":%d,"proxy_alive_after":%s,"core_busy":%d,"core_total":%d,"load_core_busy":%d,"load_core_total":%d,"wrk":%s}\n' \
+    "$scenario" "$mode" "$path" "$same" "$conns" "$CLK_TCK" $((c1 - c0)) "${hwm:-0}" "${rss:-0}" "$alive_after" \
     $((b1 - b0)) $((t1 - t0)) $((lb1 - lb0)) $((lt1 - lt0)) "$res" >>"$RESULTS"
   log "$scenario $path: $(sed -n 's/^Requests\/sec: *//p' "$out") req/s, $(printf '%s' "$res" | sed -n 's/.*"p50_us":\([0-9]*\).*"p99_us":\([0-9]*\).*/p50 \1 us p99 \2 us/p')"
 }
@@ -396,7 +406,8 @@ node -e 'console.log(JSON.stringify({kind:"meta", ...JSON.parse(process.argv[1])
 {"commit":"$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)",
  "dirty_files":$(git -C "$ROOT" status --porcelain 2>/dev/null | wc -l),
  "date":"$(date -u '+%Y-%m-%d %H:%M UTC')",
- "binary":"$BIN", "build_type":"$(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$(dirname "$BIN")/CMakeCache.txt" 2>/dev/null)", "binary_mtime":"$(date -u -r "$BIN" '+%Y-%m-%d %H:%M UTC')",
+ "binary":"$BIN", "build_type":"$(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$(dirname "$BIN")/CMakeCache.txt" 2>/dev/null)", "binary_mtime":"$BIN_MTIME", "binary_id":"$BIN_ID",
+ "binary_replaced_during_run":$([[ $(date -u -r "$BIN" '+%Y-%m-%d %H:%M:%S UTC') == "$BIN_MTIME" ]] && echo false || echo true),
  "kernel":"$(uname -r)", "cpus":$(nproc), "cpu_model":"$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo | tr -d '"')",
  "mem_gib":$(awk '/MemTotal/ {printf "%.1f", $2/1048576}' /proc/meminfo),
  "nginx":"$(nginx -v 2>&1 | sed 's/.*\///')", "wrk":"$(wrk -v 2>&1 | awk 'NR==1 {print $2}')", "node":"$(node --version)",

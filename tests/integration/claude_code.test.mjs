@@ -1,0 +1,97 @@
+// Claude Code itself (npm @anthropic-ai/claude-code, pinned) doing a multi-step tool task through Heimdall
+// to the fake Azure Claude deployment: write a file, run a command, read the result, answer.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { startGateway, startFakeUpstream, cleanup, tmpDir } from './lib/harness.mjs';
+import { azureAndAnthropic, azureEnv } from './lib/configs.mjs';
+import { claudeCodeBin } from './lib/clients.mjs';
+
+let up;
+let gw;
+before(async () => {
+  up = await startFakeUpstream();
+  gw = await startGateway({ config: azureAndAnthropic(up.url), env: azureEnv(up.url) });
+});
+after(cleanup);
+
+function runClaude(bin, args, { cwd, env, timeoutMs }) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`claude timed out after ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
+    }, timeoutMs);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+test('Claude Code completes a Write → Bash → Read task through Heimdall', { timeout: 180_000 }, async (t) => {
+  const bin = claudeCodeBin();
+  assert.ok(bin, 'Claude Code is installed in tests/clients (run scripts/install-deps.sh --test)');
+  const work = tmpDir('heimdall-claude-work-');
+  const home = tmpDir('heimdall-claude-home-');
+  const hello = path.join(work, 'hello.txt');
+  const count = path.join(work, 'count.txt');
+  await up.script([
+    { content: [{ type: 'text', text: 'I will create the file.' }, { type: 'tool_use', id: 'toolu_01write', name: 'Write', input: { file_path: hello, content: 'hello from heimdall\n' } }] },
+    { content: [{ type: 'tool_use', id: 'toolu_02bash', name: 'Bash', input: { command: `wc -c < ${hello} | tr -d ' ' > ${count}`, description: 'Count the bytes' } }] },
+    { content: [{ type: 'tool_use', id: 'toolu_03read', name: 'Read', input: { file_path: count } }] },
+    { content: [{ type: 'text', text: 'Done: hello.txt has 20 bytes.' }] },
+  ]);
+  const env = {
+    PATH: process.env.PATH,
+    HOME: home,
+    CLAUDE_CONFIG_DIR: path.join(home, '.claude'),
+    ANTHROPIC_BASE_URL: `${gw.url}/anthropic`,
+    ANTHROPIC_AUTH_TOKEN: 'bf-claude-code-test-key',
+    ANTHROPIC_MODEL: 'azure/claude-sonnet-4-6',
+    ANTHROPIC_DEFAULT_SONNET_MODEL: 'azure/claude-sonnet-4-6',
+    ANTHROPIC_DEFAULT_HAIKU_MODEL: 'azure/claude-haiku-4-5',
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+    DISABLE_TELEMETRY: '1',
+    DISABLE_AUTOUPDATER: '1',
+    DISABLE_ERROR_REPORTING: '1',
+    DISABLE_BUG_COMMAND: '1',
+    CLAUDE_CODE_MAX_RETRIES: '0',
+  };
+  const r = await runClaude(bin, ['-p', 'Create hello.txt, count its bytes into count.txt, then tell me the count.',
+    '--output-format', 'json', '--allowedTools', 'Write', 'Bash', 'Read', 'Edit', '--permission-mode', 'acceptEdits', '--add-dir', work],
+  { cwd: work, env, timeoutMs: 150_000 });
+  t.diagnostic(`claude exit ${r.code}; stderr: ${r.stderr.slice(0, 500)}`);
+  assert.equal(r.code, 0, `stdout: ${r.stdout}\nstderr: ${r.stderr}`);
+  const result = JSON.parse(r.stdout);
+  assert.equal(result.is_error, false, r.stdout);
+  assert.match(result.result, /20 bytes/);
+
+  // The files Claude Code produced by running the tools.
+  assert.equal(fs.readFileSync(hello, 'utf8'), 'hello from heimdall\n');
+  assert.equal(fs.readFileSync(count, 'utf8').trim(), '20');
+
+  // What reached the fake Azure deployment.
+  const seen = (await up.requests()).filter((q) => q.path === '/anthropic/v1/messages');
+  assert.equal(seen.length, 4, seen.map((q) => q.path).join(','));
+  for (const q of seen) {
+    assert.equal(q.body.model, 'my-claude-sonnet-deployment');
+    assert.equal(q.body.stream, true, 'Claude Code always streams');
+    assert.equal(q.headers['x-api-key'], 'azure-fake-key');
+    assert.equal(q.headers.authorization, undefined);
+    assert.equal(q.headers['anthropic-version'], '2023-06-01');
+    assert.ok(Array.isArray(q.body.tools) && q.body.tools.some((tool) => tool.name === 'Bash'));
+  }
+  const toolResults = seen.slice(1).map((q) => {
+    const last = q.body.messages.at(-1);
+    return last.content.find((b) => b.type === 'tool_result');
+  });
+  assert.deepEqual(toolResults.map((b) => b.tool_use_id), ['toolu_01write', 'toolu_02bash', 'toolu_03read']);
+  assert.match(JSON.stringify(toolResults[2].content), /20/);
+});
