@@ -66,8 +66,12 @@ for (const [sig, num] of [['SIGINT', 2], ['SIGTERM', 15]]) {
 
 /** Stops every process started through this module (use as `after(cleanup)`). */
 export async function cleanup() {
-  await Promise.allSettled([...live].map((e) => e.stop()));
+  const results = await Promise.allSettled([...live].map((e) => e.stop()));
+  const failed = results.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }
+
+const SANITIZER_REPORT = /ERROR: (AddressSanitizer|LeakSanitizer)|runtime error: /;
 
 /** A fresh temp dir, removed when the process exits. */
 export function tmpDir(prefix = 'heimdall-test-') {
@@ -281,7 +285,12 @@ export async function startGateway({ config, env = {}, args = [], appDir, timeou
   let err = '';
   proc.stdout.setEncoding('utf8').on('data', (d) => { out += d; });
   proc.stderr.setEncoding('utf8').on('data', (d) => { err += d; });
-  const stop = (signal = 'SIGTERM') => stopProc(proc, exited, signal, 10000);
+  // A sanitizer report (ASan/UBSan/LSan build) fails whichever test stops this gateway.
+  const stop = async (signal = 'SIGTERM') => {
+    const code = await stopProc(proc, exited, signal, 10000);
+    if (SANITIZER_REPORT.test(err)) throw new Error(`heimdall reported a sanitizer error:\n${err.slice(-6000)}`);
+    return code;
+  };
   const entry = { proc, stop: () => stop('SIGTERM') };
   live.add(entry);
   proc.once('exit', () => live.delete(entry));
