@@ -48,8 +48,8 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
   serve->add_option("--workers", opts.workers, "Worker threads (default: one per core)");
-  serve->add_option("--drain-timeout", opts.drain_timeout_seconds,
-                    "Seconds to let in-flight requests finish on SIGTERM")
+  serve
+      ->add_option("--drain-timeout", opts.drain_timeout_seconds, "Seconds to let in-flight requests finish on SIGTERM")
       ->capture_default_str();
 
   try {

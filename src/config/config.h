@@ -18,23 +18,23 @@ enum class ModelFamily { Unspecified, Claude, OpenAI };
 // A model allow-list: ["*"] = every model, [] = none, otherwise exact names (case-insensitive).
 struct ModelList {
   bool all = false;
-  std::vector<std::string> names;  // lower-cased
+  std::vector<std::string> names; // lower-cased
   bool allows(std::string_view model_lower) const;
   bool empty() const { return !all && names.empty(); }
 };
 
 struct Alias {
-  std::string model_id;    // the upstream model / deployment name
-  std::string model_name;  // canonical model name for logs and pricing (optional)
+  std::string model_id;   // the upstream model / deployment name
+  std::string model_name; // canonical model name for logs and pricing (optional)
   ModelFamily family = ModelFamily::Unspecified;
   std::string description;
-  std::string api_version;        // Azure override
-  std::string anthropic_version;  // Azure override
-  std::string endpoint;           // Azure override
+  std::string api_version;       // Azure override
+  std::string anthropic_version; // Azure override
+  std::string endpoint;          // Azure override
 };
 
 struct AzureKeyConfig {
-  std::string endpoint;  // resolved, without trailing '/'
+  std::string endpoint; // resolved, without trailing '/'
   std::string api_version = "2024-10-21";
   std::string client_id;
   std::string client_secret;
@@ -45,19 +45,19 @@ struct AzureKeyConfig {
 struct Key {
   std::string id;
   std::string name;
-  std::string value;  // resolved secret; never logged
+  std::string value; // resolved secret; never logged
   ModelList models;
   ModelList blacklisted_models;
   double weight = 1.0;
   bool enabled = true;
-  std::map<std::string, Alias> aliases;  // lower-cased alias name -> alias
+  std::map<std::string, Alias> aliases; // lower-cased alias name -> alias
   std::optional<AzureKeyConfig> azure;
 
   const Alias* findAlias(std::string_view model_lower) const;
 };
 
 struct NetworkConfig {
-  std::string base_url;  // resolved; empty = the provider's default
+  std::string base_url; // resolved; empty = the provider's default
   std::vector<std::pair<std::string, std::string>> extra_headers;
   std::chrono::seconds request_timeout{300};
   std::chrono::seconds stream_idle_timeout{60};
@@ -68,7 +68,7 @@ struct NetworkConfig {
   bool insecure_skip_verify = false;
   std::string ca_cert_pem;
   int max_conns_per_host = 5000;
-  std::map<std::string, bool> beta_header_overrides;  // anthropic-beta prefix -> allowed
+  std::map<std::string, bool> beta_header_overrides; // anthropic-beta prefix -> allowed
 };
 
 struct Provider {
@@ -90,7 +90,7 @@ struct ClientConfig {
 
 struct Config {
   ClientConfig client;
-  std::map<std::string, Provider> providers;  // by name
+  std::map<std::string, Provider> providers; // by name
 
   const Provider* findProvider(std::string_view name) const;
 };

@@ -23,10 +23,10 @@ struct LoadError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-constexpr std::array kKnownProviders = {
-    "openai",  "anthropic", "bedrock",  "cohere",     "azure",      "vertex",   "mistral", "ollama",
-    "groq",    "gemini",    "openrouter", "sgl",      "parasail",   "perplexity", "replicate",
-    "elevenlabs", "cerebras", "vllm",   "huggingface", "xai",       "nebius",   "runway",  "fireworks"};
+constexpr std::array kKnownProviders = {"openai",      "anthropic",  "bedrock",   "cohere",     "azure",      "vertex",
+                                        "mistral",     "ollama",     "groq",      "gemini",     "openrouter", "sgl",
+                                        "parasail",    "perplexity", "replicate", "elevenlabs", "cerebras",   "vllm",
+                                        "huggingface", "xai",        "nebius",    "runway",     "fireworks"};
 
 [[noreturn]] void fail(const std::string& path, const std::string& what) {
   throw LoadError(fmt::format("{}: {}", path, what));
@@ -192,8 +192,9 @@ Alias parseAlias(Reader& r, const js::value& v, const std::string& path) {
     a.model_id = r.string(v, path);
   } else {
     const auto& o = r.object(v, path);
-    checkKnownFields(o, path, {"model_id", "model_name", "model_family", "description", "api_version",
-                               "anthropic_version", "endpoint"});
+    checkKnownFields(
+        o, path,
+        {"model_id", "model_name", "model_family", "description", "api_version", "anthropic_version", "endpoint"});
     const auto* id = o.if_contains("model_id");
     if (id == nullptr) {
       fail(path + ".model_id", "required field is missing");
@@ -237,9 +238,9 @@ void checkHttpUrl(const std::string& url, const std::string& path) {
 AzureKeyConfig parseAzure(Reader& r, const js::value& v, const std::string& path, Key& key) {
   AzureKeyConfig az;
   const auto& o = r.object(v, path);
-  checkKnownFields(o, path, {"endpoint", "api_version", "deployments", "client_id", "client_secret",
-                             "tenant_id", "scopes", "client_certificate", "client_certificate_password",
-                             "authority_host"});
+  checkKnownFields(o, path,
+                   {"endpoint", "api_version", "deployments", "client_id", "client_secret", "tenant_id", "scopes",
+                    "client_certificate", "client_certificate_password", "authority_host"});
   const auto* ep = o.if_contains("endpoint");
   if (ep == nullptr) {
     fail(path + ".endpoint", "required field is missing (your Azure resource URL, e.g. "
@@ -292,9 +293,9 @@ AzureKeyConfig parseAzure(Reader& r, const js::value& v, const std::string& path
 Key parseKey(Reader& r, const js::value& v, const std::string& path, ProviderType type) {
   Key k;
   const auto& o = r.object(v, path);
-  checkKnownFields(o, path, {"id", "name", "value", "models", "blacklisted_models", "weight", "enabled",
-                             "aliases", "azure_key_config", "description", "use_for_batch_api",
-                             "config_hash"});
+  checkKnownFields(o, path,
+                   {"id", "name", "value", "models", "blacklisted_models", "weight", "enabled", "aliases",
+                    "azure_key_config", "description", "use_for_batch_api", "config_hash"});
   const auto* name = o.if_contains("name");
   if (name == nullptr) {
     fail(path + ".name", "required field is missing");
@@ -309,7 +310,7 @@ Key parseKey(Reader& r, const js::value& v, const std::string& path, ProviderTyp
   if (const auto* x = o.if_contains("value")) {
     k.value = r.secret(*x, path + ".value");
   }
-  k.models.all = true;  // absent = every model; an explicit [] denies all
+  k.models.all = true; // absent = every model; an explicit [] denies all
   if (const auto* x = o.if_contains("models")) {
     k.models = r.modelList(*x, path + ".models");
   }
@@ -357,11 +358,11 @@ Key parseKey(Reader& r, const js::value& v, const std::string& path, ProviderTyp
 NetworkConfig parseNetwork(Reader& r, const js::value& v, const std::string& path) {
   NetworkConfig n;
   const auto& o = r.object(v, path);
-  checkKnownFields(o, path, {"base_url", "extra_headers", "default_request_timeout_in_seconds",
-                             "stream_idle_timeout_in_seconds", "connect_timeout_in_seconds", "max_retries",
-                             "retry_backoff_initial", "retry_backoff_max", "retry_backoff_initial_ms",
-                             "retry_backoff_max_ms", "insecure_skip_verify", "ca_cert_pem",
-                             "max_conns_per_host", "enforce_http2", "beta_header_overrides"});
+  checkKnownFields(o, path,
+                   {"base_url", "extra_headers", "default_request_timeout_in_seconds", "stream_idle_timeout_in_seconds",
+                    "connect_timeout_in_seconds", "max_retries", "retry_backoff_initial", "retry_backoff_max",
+                    "retry_backoff_initial_ms", "retry_backoff_max_ms", "insecure_skip_verify", "ca_cert_pem",
+                    "max_conns_per_host", "enforce_http2", "beta_header_overrides"});
   if (const auto* x = o.if_contains("base_url")) {
     n.base_url = r.secret(*x, path + ".base_url");
     while (!n.base_url.empty() && n.base_url.back() == '/') {
@@ -409,8 +410,8 @@ NetworkConfig parseNetwork(Reader& r, const js::value& v, const std::string& pat
     n.ca_cert_pem = r.string(*x, path + ".ca_cert_pem");
   }
   if (const auto* x = o.if_contains("max_conns_per_host")) {
-    n.max_conns_per_host = static_cast<int>(std::min<std::int64_t>(
-        r.nonNegativeInt(*x, path + ".max_conns_per_host"), 10000));
+    n.max_conns_per_host =
+        static_cast<int>(std::min<std::int64_t>(r.nonNegativeInt(*x, path + ".max_conns_per_host"), 10000));
   }
   if (const auto* x = o.if_contains("beta_header_overrides")) {
     for (const auto& kv : r.object(*x, path + ".beta_header_overrides")) {
@@ -455,9 +456,9 @@ Provider parseProvider(Reader& r, const std::string& name, const js::value& v, c
   Provider p;
   p.name = name;
   const auto& o = r.object(v, path);
-  checkKnownFields(o, path, {"keys", "network_config", "concurrency_and_buffer_size", "proxy_config",
-                             "send_back_raw_request", "send_back_raw_response", "store_raw_request_response",
-                             "custom_provider_config", "config_hash"});
+  checkKnownFields(o, path,
+                   {"keys", "network_config", "concurrency_and_buffer_size", "proxy_config", "send_back_raw_request",
+                    "send_back_raw_response", "store_raw_request_response", "custom_provider_config", "config_hash"});
   p.type = providerType(r, name, o, path);
   if (const auto* x = o.if_contains("keys")) {
     if (!x->is_array()) {
@@ -530,9 +531,9 @@ Result<Config> fromJson(const js::value& root, const EnvLookup& env) {
     Config cfg;
     const auto& o = r.object(root, "config");
     checkKnownFields(o, "config",
-                     {"$schema", "encryption_key", "auth_config", "client", "framework", "providers",
-                      "governance", "mcp", "vector_store", "config_store", "logs_store", "plugins",
-                      "websocket", "large_payload_optimization"});
+                     {"$schema", "encryption_key", "auth_config", "client", "framework", "providers", "governance",
+                      "mcp", "vector_store", "config_store", "logs_store", "plugins", "websocket",
+                      "large_payload_optimization"});
     if (const auto* x = o.if_contains("client")) {
       cfg.client = parseClient(r, *x, "client");
     }

@@ -9,16 +9,16 @@
 namespace hd {
 
 enum class ErrorKind {
-  InvalidRequest,   // 400
-  Authentication,   // 401
-  Permission,       // 403
-  NotFound,         // 404
-  RequestTooLarge,  // 413
-  RateLimit,        // 429
-  Api,              // 500
-  BadGateway,       // 502 (upstream unreachable or broken)
-  Timeout,          // 504
-  Overloaded,       // 529
+  InvalidRequest,  // 400
+  Authentication,  // 401
+  Permission,      // 403
+  NotFound,        // 404
+  RequestTooLarge, // 413
+  RateLimit,       // 429
+  Api,             // 500
+  BadGateway,      // 502 (upstream unreachable or broken)
+  Timeout,         // 504
+  Overloaded,      // 529
 };
 
 struct Error {
@@ -41,7 +41,7 @@ struct Error {
 // A value or an Error. Small on purpose: std::expected is C++23.
 template <class T> class Result {
 public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}     // NOLINT(google-explicit-constructor)
   Result(Error error) : v_(std::move(error)) {} // NOLINT(google-explicit-constructor)
 
   bool ok() const { return v_.index() == 0; }

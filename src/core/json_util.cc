@@ -43,6 +43,8 @@ std::optional<bool> getBool(const boost::json::object& obj, std::string_view key
   return v->get_bool();
 }
 
-std::string quote(std::string_view s) { return boost::json::serialize(boost::json::string(s)); }
+std::string quote(std::string_view s) {
+  return boost::json::serialize(boost::json::string(s));
+}
 
 } // namespace hd::json

@@ -5,7 +5,9 @@
 namespace hd::rawjson {
 namespace {
 
-bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+bool isSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 
 std::size_t skipSpace(std::string_view t, std::size_t i) {
   while (i < t.size() && isSpace(t[i])) {
@@ -147,7 +149,7 @@ std::string applyEdits(std::string_view t, const ObjectLayout& layout, const std
       }
     }
     if (edit != nullptr && edit->replacement.empty()) {
-      continue;  // removed
+      continue; // removed
     }
     if (!first) {
       out.push_back(',');

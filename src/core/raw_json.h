@@ -14,15 +14,15 @@
 namespace hd::rawjson {
 
 struct Member {
-  std::string_view key;       // raw key text between the quotes (escapes not decoded)
-  std::size_t leading_begin;  // first byte after the preceding '{' or ','
+  std::string_view key;      // raw key text between the quotes (escapes not decoded)
+  std::size_t leading_begin; // first byte after the preceding '{' or ','
   std::size_t value_begin;
-  std::size_t value_end;      // one past the value's last byte
+  std::size_t value_end; // one past the value's last byte
 };
 
 struct ObjectLayout {
-  std::size_t open_brace;   // offset of '{'
-  std::size_t close_brace;  // offset of the matching '}'
+  std::size_t open_brace;  // offset of '{'
+  std::size_t close_brace; // offset of the matching '}'
   std::vector<Member> members;
 };
 
@@ -32,7 +32,7 @@ Result<ObjectLayout> scanObject(std::string_view text);
 
 struct Edit {
   std::string_view key;
-  std::string replacement;  // serialised JSON value; empty = remove the member
+  std::string replacement; // serialised JSON value; empty = remove the member
 };
 
 // Applies edits (replace or remove by key) and returns the new text. A replaced key that is absent

@@ -44,7 +44,7 @@ void Parser::line(std::string_view l) {
     return;
   }
   if (l.front() == ':') {
-    return;  // comment / keep-alive
+    return; // comment / keep-alive
   }
   std::string_view field = l;
   std::string_view value;

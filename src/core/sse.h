@@ -13,8 +13,8 @@
 namespace hd::sse {
 
 struct Event {
-  std::string_view type;  // "message" when no event: field was sent
-  std::string_view data;  // data: lines joined with '\n'
+  std::string_view type; // "message" when no event: field was sent
+  std::string_view data; // data: lines joined with '\n'
 };
 
 class Parser {
@@ -33,7 +33,7 @@ private:
   void dispatch();
 
   Callback cb_;
-  std::string partial_;  // incomplete line carried across feeds
+  std::string partial_; // incomplete line carried across feeds
   std::string type_;
   std::string data_;
   bool has_data_ = false;

@@ -10,8 +10,8 @@ namespace {
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 }
 
-ServerExchange::ServerExchange(Request& req, beast::tcp_stream& stream, WorkerContext worker,
-                               std::string request_id, bool draining)
+ServerExchange::ServerExchange(Request& req, beast::tcp_stream& stream, WorkerContext worker, std::string request_id,
+                               bool draining)
     : req_(req), stream_(stream), worker_(worker), request_id_(std::move(request_id)),
       keep_alive_(req.keep_alive() && !draining) {
   std::string_view target = req_.target();

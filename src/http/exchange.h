@@ -35,8 +35,7 @@ struct WorkerContext {
 
 class ServerExchange {
 public:
-  ServerExchange(Request& req, beast::tcp_stream& stream, WorkerContext worker, std::string request_id,
-                 bool draining);
+  ServerExchange(Request& req, beast::tcp_stream& stream, WorkerContext worker, std::string request_id, bool draining);
 
   const Request& request() const { return req_; }
   std::string_view path() const { return path_; }

@@ -114,12 +114,11 @@ asio::awaitable<void> Router::dispatch(ServerExchange& ex) const {
     co_await r.handler(ex);
     co_return;
   }
-  Error err = path_matched
-                  ? Error{ErrorKind::InvalidRequest, 405,
-                          fmt::format("method {} is not allowed on {}", std::string_view(ex.request().method_string()),
-                                      ex.path())}
-                  : Error::notFound(fmt::format("route not found: {} {}",
-                                                std::string_view(ex.request().method_string()), ex.path()));
+  Error err = path_matched ? Error{ErrorKind::InvalidRequest, 405,
+                                   fmt::format("method {} is not allowed on {}",
+                                               std::string_view(ex.request().method_string()), ex.path())}
+                           : Error::notFound(fmt::format("route not found: {} {}",
+                                                         std::string_view(ex.request().method_string()), ex.path()));
   co_await ex.sendJson(err.status, renderError(ex.path(), err));
 }
 

@@ -32,7 +32,8 @@ private:
     std::vector<std::string> segments;
     Handler handler;
   };
-  static bool match(const Route& r, const std::vector<std::string_view>& parts, std::map<std::string, std::string>& params);
+  static bool match(const Route& r, const std::vector<std::string_view>& parts,
+                    std::map<std::string, std::string>& params);
 
   std::vector<Route> routes_;
   ErrorRenderer render_;

@@ -31,7 +31,7 @@ struct Server::Worker {
   asio::io_context ioc{1};
   upstream::Pool pool{ioc.get_executor()};
   std::mt19937_64 rng{std::random_device{}()};
-  std::unordered_set<SessionState*> sessions;  // touched only on this worker's thread
+  std::unordered_set<SessionState*> sessions; // touched only on this worker's thread
   std::thread thread;
   unsigned index = 0;
   asio::executor_work_guard<asio::io_context::executor_type> guard{ioc.get_executor()};

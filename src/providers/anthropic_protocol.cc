@@ -18,7 +18,9 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-bool startsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+bool startsWith(std::string_view s, std::string_view p) {
+  return s.substr(0, p.size()) == p;
+}
 
 bool iStartsWith(std::string_view s, std::string_view p) {
   return s.size() >= p.size() && boost::beast::iequals(s.substr(0, p.size()), p);
@@ -79,10 +81,10 @@ std::string filterBetas(std::string_view betas, const config::Provider& provider
 
 bool isRelayedResponseHeader(std::string_view name) {
   namespace bb = boost::beast;
-  return bb::iequals(name, "request-id") || bb::iequals(name, "apim-request-id") ||
-         bb::iequals(name, "retry-after") || bb::iequals(name, "retry-after-ms") ||
-         bb::iequals(name, "x-ms-region") || bb::iequals(name, "anthropic-organization-id") ||
-         iStartsWith(name, "anthropic-ratelimit-") || iStartsWith(name, "x-ratelimit-");
+  return bb::iequals(name, "request-id") || bb::iequals(name, "apim-request-id") || bb::iequals(name, "retry-after") ||
+         bb::iequals(name, "retry-after-ms") || bb::iequals(name, "x-ms-region") ||
+         bb::iequals(name, "anthropic-organization-id") || iStartsWith(name, "anthropic-ratelimit-") ||
+         iStartsWith(name, "x-ratelimit-");
 }
 
 Result<upstream::Request> buildAnthropicRequest(const routing::Route& route, Operation op, const ClientHeaders& client,
@@ -93,8 +95,8 @@ Result<upstream::Request> buildAnthropicRequest(const routing::Route& route, Ope
   req.method = boost::beast::http::verb::post;
   std::string base;
   std::string path = op == Operation::Messages ? "/v1/messages" : "/v1/messages/count_tokens";
-  std::string version = client.anthropic_version.empty() ? std::string(kDefaultAnthropicVersion)
-                                                         : std::string(client.anthropic_version);
+  std::string version =
+      client.anthropic_version.empty() ? std::string(kDefaultAnthropicVersion) : std::string(client.anthropic_version);
 
   if (provider.type == config::ProviderType::Anthropic) {
     base = provider.network.base_url.empty() ? std::string(kDefaultAnthropicBaseUrl) : provider.network.base_url;

@@ -15,8 +15,8 @@ namespace hd::providers {
 enum class Operation { Messages, CountTokens };
 
 struct ClientHeaders {
-  std::string_view anthropic_version;  // empty = default
-  std::string_view anthropic_beta;     // comma-separated, may be empty
+  std::string_view anthropic_version; // empty = default
+  std::string_view anthropic_beta;    // comma-separated, may be empty
 };
 
 inline constexpr std::string_view kDefaultAnthropicBaseUrl = "https://api.anthropic.com";

@@ -93,8 +93,8 @@ Deployment resolveDeployment(const config::Key& key, std::string_view model, std
   } else {
     // A Claude model name requested through an alias keeps its family even when the deployment name
     // does not say "claude" (e.g. "prod-sonnet").
-    d.family = familyFromName(d.name) == config::ModelFamily::Claude ? config::ModelFamily::Claude
-                                                                      : familyFromName(model);
+    d.family =
+        familyFromName(d.name) == config::ModelFamily::Claude ? config::ModelFamily::Claude : familyFromName(model);
   }
   return d;
 }
@@ -113,16 +113,16 @@ Result<Route> resolve(const config::Config& cfg, std::string_view requested_mode
   if (provider == nullptr) {
     std::string hint;
     if (ref.provider.empty() && !cfg.providers.empty()) {
-      hint = fmt::format(" (prefix the model with a configured provider, e.g. \"{}/{}\")",
-                         cfg.providers.begin()->first, ref.model);
+      hint = fmt::format(" (prefix the model with a configured provider, e.g. \"{}/{}\")", cfg.providers.begin()->first,
+                         ref.model);
     }
     return Error::notFound(
         fmt::format("model: provider \"{}\" is not configured on this gateway{}", provider_name, hint));
   }
   auto keys = eligibleKeys(*provider, ref.model);
   if (keys.empty()) {
-    return Error::notFound(fmt::format("model: no enabled key of provider \"{}\" serves model \"{}\"",
-                                       provider->name, ref.model));
+    return Error::notFound(
+        fmt::format("model: no enabled key of provider \"{}\" serves model \"{}\"", provider->name, ref.model));
   }
   Route route;
   route.provider = provider;

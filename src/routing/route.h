@@ -12,8 +12,8 @@
 namespace hd::routing {
 
 struct ModelRef {
-  std::string provider;  // empty when the request named no known provider
-  std::string model;     // the model with any provider prefix removed
+  std::string provider; // empty when the request named no known provider
+  std::string model;    // the model with any provider prefix removed
 };
 
 // Splits "provider/model" at the first '/' when the prefix is a configured or known provider.
@@ -26,9 +26,9 @@ std::vector<const config::Key*> eligibleKeys(const config::Provider& provider, s
 const config::Key* pickWeighted(const std::vector<const config::Key*>& keys, std::mt19937_64& rng);
 
 struct Deployment {
-  std::string name;                  // what the upstream is asked for (Azure deployment or model id)
+  std::string name; // what the upstream is asked for (Azure deployment or model id)
   config::ModelFamily family = config::ModelFamily::Unspecified;
-  const config::Alias* alias = nullptr;  // the alias that matched, if any
+  const config::Alias* alias = nullptr; // the alias that matched, if any
 };
 
 // Resolution order: request body `deployment`, then the key's aliases (case-insensitive), then the model
@@ -41,7 +41,7 @@ config::ModelFamily familyFromName(std::string_view name);
 struct Route {
   const config::Provider* provider = nullptr;
   const config::Key* key = nullptr;
-  std::string model;  // as requested, without provider prefix
+  std::string model; // as requested, without provider prefix
   Deployment deployment;
 };
 

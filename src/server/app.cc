@@ -54,7 +54,7 @@ std::optional<std::string> configPath(const ServeOptions& opts, const std::strin
 
 Result<config::Config> loadConfig(const std::optional<std::string>& path) {
   if (!path) {
-    return config::Config{};  // embedded defaults: no providers until some are configured
+    return config::Config{}; // embedded defaults: no providers until some are configured
   }
   return config::fromFile(*path, config::processEnv());
 }
@@ -142,7 +142,8 @@ int serve(const ServeOptions& opts) {
   };
   wait_reload();
   stop_signals.async_wait([&](const boost::system::error_code&, int sig) {
-    spdlog::info("received {}, draining (up to {} s)", sig == SIGINT ? "SIGINT" : "SIGTERM", opts.drain_timeout_seconds);
+    spdlog::info("received {}, draining (up to {} s)", sig == SIGINT ? "SIGINT" : "SIGTERM",
+                 opts.drain_timeout_seconds);
     reload_signal.cancel();
   });
   main_ioc.run();

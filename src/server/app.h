@@ -11,11 +11,11 @@ namespace hd::server {
 struct ServeOptions {
   std::string host = "127.0.0.1";
   unsigned short port = 8080;
-  std::string app_dir;      // default ~/.config/heimdall
-  std::string config_file;  // default <app_dir>/config.json when it exists
+  std::string app_dir;     // default ~/.config/heimdall
+  std::string config_file; // default <app_dir>/config.json when it exists
   std::string log_level = "info";
   LogFormat log_format = LogFormat::Text;
-  unsigned workers = 0;  // 0 = one per core
+  unsigned workers = 0; // 0 = one per core
   unsigned drain_timeout_seconds = 30;
 };
 

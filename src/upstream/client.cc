@@ -93,9 +93,8 @@ asio::ssl::context& Pool::sslContext(const TlsOptions& tls) {
   return ref;
 }
 
-asio::awaitable<Result<std::unique_ptr<Connection>>> Pool::acquire(const Origin& origin, const TlsOptions& tls,
-                                                                    std::chrono::milliseconds connect_timeout,
-                                                                    bool& reused) {
+asio::awaitable<Result<std::unique_ptr<Connection>>>
+Pool::acquire(const Origin& origin, const TlsOptions& tls, std::chrono::milliseconds connect_timeout, bool& reused) {
   std::string key = fmt::format("{}://{}:{}", origin.tls ? "https" : "http", origin.host, origin.port);
   if (origin.tls) {
     key += fmt::format("|{}|{}", tls.insecure_skip_verify, std::hash<std::string>{}(tls.ca_cert_pem));
@@ -131,8 +130,8 @@ asio::awaitable<Result<std::unique_ptr<Connection>>> Pool::acquire(const Origin&
   auto [cec, ep] = co_await conn->tcp().async_connect(endpoints, kTuple);
   if (cec) {
     if (cec == beast::error::timeout) {
-      co_return Error::timeout(fmt::format("connecting to {}:{} timed out after {} ms", origin.host, origin.port,
-                                           connect_timeout.count()));
+      co_return Error::timeout(
+          fmt::format("connecting to {}:{} timed out after {} ms", origin.host, origin.port, connect_timeout.count()));
     }
     co_return Error::badGateway(fmt::format("cannot connect to {}:{}: {}", origin.host, origin.port, cec.message()));
   }
@@ -241,10 +240,11 @@ asio::awaitable<Result<Ok>> Exchange::attempt(bool& reused, bool& retryable) {
   parser_.emplace();
   parser_->header_limit(kMaxResponseHeaderBytes);
   parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
-  auto [rec, rn] = co_await conn_->with([&](auto& s) { return http::async_read_header(s, conn_->buffer, *parser_, kTuple); });
+  auto [rec, rn] =
+      co_await conn_->with([&](auto& s) { return http::async_read_header(s, conn_->buffer, *parser_, kTuple); });
   if (rec) {
-    retryable = (rec == http::error::end_of_stream || rec == asio::error::eof ||
-                 rec == asio::error::connection_reset || rec == asio::error::broken_pipe) &&
+    retryable = (rec == http::error::end_of_stream || rec == asio::error::eof || rec == asio::error::connection_reset ||
+                 rec == asio::error::broken_pipe) &&
                 conn_->buffer.size() == 0;
     auto err = transportError(rec, "waiting for the response headers");
     conn_->close();
@@ -258,9 +258,13 @@ asio::awaitable<Result<Ok>> Exchange::attempt(bool& reused, bool& retryable) {
   co_return Ok{};
 }
 
-unsigned Exchange::status() const { return parser_->get().result_int(); }
+unsigned Exchange::status() const {
+  return parser_->get().result_int();
+}
 
-const http::response_header<>& Exchange::headers() const { return parser_->get().base(); }
+const http::response_header<>& Exchange::headers() const {
+  return parser_->get().base();
+}
 
 bool Exchange::isEventStream() const {
   auto ct = headers()[http::field::content_type];
@@ -278,7 +282,8 @@ asio::awaitable<Result<std::string_view>> Exchange::readSome() {
     parser_->get().body().size = chunk_.size();
     parser_->get().body().more = true;
     conn_->tcp().expires_after(req_.timeouts.idle);
-    auto [ec, n] = co_await conn_->with([&](auto& s) { return http::async_read_some(s, conn_->buffer, *parser_, kTuple); });
+    auto [ec, n] =
+        co_await conn_->with([&](auto& s) { return http::async_read_some(s, conn_->buffer, *parser_, kTuple); });
     if (ec == http::error::need_buffer) {
       ec = {};
     }

@@ -33,7 +33,7 @@ struct Origin {
   bool tls = false;
   std::string host;
   std::string port;
-  std::string base_path;  // path prefix from the base URL ("" or "/something")
+  std::string base_path; // path prefix from the base URL ("" or "/something")
 };
 
 // Parses "http(s)://host[:port][/path]"; the path becomes base_path.
@@ -41,20 +41,20 @@ Result<Origin> parseOrigin(std::string_view url);
 
 struct TlsOptions {
   bool insecure_skip_verify = false;
-  std::string ca_cert_pem;  // extra trusted CA(s), PEM
+  std::string ca_cert_pem; // extra trusted CA(s), PEM
 };
 
 struct Timeouts {
   std::chrono::milliseconds connect{10'000};
-  std::chrono::milliseconds first_byte{300'000};  // request sent -> response headers
-  std::chrono::milliseconds idle{60'000};         // between body reads
-  std::chrono::milliseconds total{300'000};       // whole non-streaming exchange
+  std::chrono::milliseconds first_byte{300'000}; // request sent -> response headers
+  std::chrono::milliseconds idle{60'000};        // between body reads
+  std::chrono::milliseconds total{300'000};      // whole non-streaming exchange
 };
 
 struct Request {
   http::verb method = http::verb::post;
   Origin origin;
-  std::string target;  // path and query, already including origin.base_path
+  std::string target; // path and query, already including origin.base_path
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   TlsOptions tls;
@@ -74,8 +74,7 @@ public:
 
   // Returns an idle connection to the origin, or connects a new one.
   asio::awaitable<Result<std::unique_ptr<Connection>>> acquire(const Origin& origin, const TlsOptions& tls,
-                                                                std::chrono::milliseconds connect_timeout,
-                                                                bool& reused);
+                                                               std::chrono::milliseconds connect_timeout, bool& reused);
   void release(std::unique_ptr<Connection> conn);
 
   std::size_t idleCount() const;

@@ -4,6 +4,8 @@
 // Usage: node server.mjs [--port N] [--host 127.0.0.1] [--no-record]
 // Prints exactly one line "LISTENING <port>" to stdout once ready.
 import http from 'node:http';
+import https from 'node:https';
+import fs from 'node:fs';
 import { state, Ctx, applyConfig, resetAll, setRecordDefault } from './common.mjs';
 import { handleMessages, handleModels, parseJson, anthropicError, AZURE_404 } from './anthropic.mjs';
 import { handleChat, handleOpenAIModels } from './openai.mjs';
@@ -15,6 +17,8 @@ function parseArgs(argv) {
     if (a === '--port') opts.port = Number(argv[++i]);
     else if (a.startsWith('--port=')) opts.port = Number(a.slice(7));
     else if (a === '--host') opts.host = argv[++i];
+    else if (a === '--tls-cert') opts.tlsCert = argv[++i];
+    else if (a === '--tls-key') opts.tlsKey = argv[++i];
     else if (a.startsWith('--host=')) opts.host = a.slice(7);
     else if (a === '--no-record') opts.record = false;
     else {
@@ -165,7 +169,7 @@ function onControl(req, res, url) {
 const opts = parseArgs(process.argv.slice(2));
 setRecordDefault(opts.record);
 
-const server = http.createServer((req, res) => {
+function handle(req, res) {
   let url;
   try {
     url = new URL(req.url, 'http://fake-upstream');
@@ -174,7 +178,9 @@ const server = http.createServer((req, res) => {
   }
   if (url.pathname.startsWith('/__control/')) return onControl(req, res, url);
   return onInference(req, res, url);
-});
+}
+
+const server = http.createServer(handle);
 server.keepAliveTimeout = 65000;
 server.headersTimeout = 66000;
 server.requestTimeout = 0; // stalled responses must stay open until the client goes away
@@ -182,8 +188,23 @@ server.on('error', (err) => {
   process.stderr.write(`fake-upstream: ${err.message}\n`);
   process.exit(1);
 });
-server.listen(opts.port, opts.host, () => {
-  process.stdout.write(`LISTENING ${server.address().port}\n`);
-});
+// With --tls-cert/--tls-key the same handler is also served over HTTPS on a second port, announced
+// before the plain one as "LISTENING_TLS <port>".
+function listenPlain() {
+  server.listen(opts.port, opts.host, () => {
+    process.stdout.write(`LISTENING ${server.address().port}\n`);
+  });
+}
+if (opts.tlsCert && opts.tlsKey) {
+  const tls = https.createServer({ cert: fs.readFileSync(opts.tlsCert), key: fs.readFileSync(opts.tlsKey) }, handle);
+  tls.keepAliveTimeout = 65000;
+  tls.requestTimeout = 0;
+  tls.listen(0, opts.host, () => {
+    process.stdout.write(`LISTENING_TLS ${tls.address().port}\n`);
+    listenPlain();
+  });
+} else {
+  listenPlain();
+}
 
 for (const sig of ['SIGTERM', 'SIGINT']) process.on(sig, () => process.exit(0));

@@ -54,9 +54,9 @@ std::string mapUpstreamError(unsigned status, std::string_view body, std::string
     const auto& o = parsed->get_object();
     auto type = json::getString(o, "type");
     const auto* err = o.if_contains("error");
-    if (type && *type == "error" && err != nullptr && err->is_object() &&
-        json::getString(err->get_object(), "type") && json::getString(err->get_object(), "message")) {
-      return std::string(body);  // already Anthropic-shaped
+    if (type && *type == "error" && err != nullptr && err->is_object() && json::getString(err->get_object(), "type") &&
+        json::getString(err->get_object(), "message")) {
+      return std::string(body); // already Anthropic-shaped
     }
     if (err != nullptr && err->is_object()) {
       if (auto m = json::getString(err->get_object(), "message")) {

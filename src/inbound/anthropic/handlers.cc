@@ -11,7 +11,8 @@ void registerRoutes(http::Router& router, const Context& ctx) {
   router.add(verb::post, "/anthropic/v1/messages", [ctx](http::ServerExchange& ex) { return handleMessages(ctx, ex); });
   router.add(verb::post, "/anthropic/v1/messages/count_tokens",
              [ctx](http::ServerExchange& ex) { return handleCountTokens(ctx, ex); });
-  router.add(verb::get, "/anthropic/v1/models", [ctx](http::ServerExchange& ex) { return handleAnthropicModels(ctx, ex); });
+  router.add(verb::get, "/anthropic/v1/models",
+             [ctx](http::ServerExchange& ex) { return handleAnthropicModels(ctx, ex); });
   router.add(verb::get, "/v1/models", [ctx](http::ServerExchange& ex) { return handleOpenAIModels(ctx, ex); });
 }
 

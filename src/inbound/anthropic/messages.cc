@@ -117,8 +117,7 @@ void logRequest(const http::ServerExchange& ex, const routing::Route* route, std
                route != nullptr ? route->deployment.name : "-", route != nullptr ? route->key->name : "-", stream,
                out.status, latency, ttft, out.usage.input_tokens, out.usage.output_tokens,
                out.usage.cache_read_input_tokens, out.usage.cache_creation_input_tokens,
-               out.stop_reason.empty() ? "-" : out.stop_reason, out.error.empty() ? "" : " error=",
-               out.error);
+               out.stop_reason.empty() ? "-" : out.stop_reason, out.error.empty() ? "" : " error=", out.error);
 }
 
 asio::awaitable<void> sendError(http::ServerExchange& ex, const Error& err, Outcome& out) {
@@ -142,8 +141,8 @@ std::vector<std::pair<std::string, std::string>> relayedHeaders(const upstream::
 
 // Forwards the upstream's answer to the client: whole responses, or SSE relayed event by event as bytes
 // arrive. Failures after the stream started end it with an Anthropic `error` event.
-asio::awaitable<void> relay(http::ServerExchange& ex, upstream::Exchange& up, const routing::Route& route,
-                            bool stream, Outcome& out) {
+asio::awaitable<void> relay(http::ServerExchange& ex, upstream::Exchange& up, const routing::Route& route, bool stream,
+                            Outcome& out) {
   auto started = co_await up.start();
   if (!started) {
     Error err = started.error();

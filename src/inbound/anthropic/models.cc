@@ -90,7 +90,8 @@ asio::awaitable<void> handleAnthropicModels(const Context& ctx, http::ServerExch
   if (auto it = q.params.find("after_id"); it != q.params.end()) {
     auto i = find(it->second);
     if (!i) {
-      co_await ex.sendJson(400, errorBody(Error::invalidRequest(fmt::format("after_id: unknown model \"{}\"", it->second))));
+      co_await ex.sendJson(400,
+                           errorBody(Error::invalidRequest(fmt::format("after_id: unknown model \"{}\"", it->second))));
       co_return;
     }
     begin = *i + 1;
@@ -99,7 +100,8 @@ asio::awaitable<void> handleAnthropicModels(const Context& ctx, http::ServerExch
   if (auto it = q.params.find("before_id"); it != q.params.end()) {
     auto i = find(it->second);
     if (!i) {
-      co_await ex.sendJson(400, errorBody(Error::invalidRequest(fmt::format("before_id: unknown model \"{}\"", it->second))));
+      co_await ex.sendJson(
+          400, errorBody(Error::invalidRequest(fmt::format("before_id: unknown model \"{}\"", it->second))));
       co_return;
     }
     end = *i;

@@ -12,7 +12,7 @@
 namespace hd::inbound::anthropic {
 
 struct CatalogEntry {
-  std::string id;  // provider/model
+  std::string id; // provider/model
   std::string provider;
   std::string model;
 };

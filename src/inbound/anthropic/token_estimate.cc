@@ -63,7 +63,7 @@ double contentTokens(const js::value& content) {
         t += valueTokens(*x);
       }
     } else if (ty == "image") {
-      t += 1600;  // a typical ~1.15 MP image; Anthropic's formula is width*height/750
+      t += 1600; // a typical ~1.15 MP image; Anthropic's formula is width*height/750
     } else if (ty == "document") {
       t += 1500;
     } else if (ty == "tool_use") {
@@ -100,7 +100,7 @@ double valueTokens(const js::value& v) {
 } // namespace
 
 std::int64_t estimateInputTokens(const js::object& request) {
-  double t = 3;  // message framing
+  double t = 3; // message framing
   if (const auto* sys = request.if_contains("system")) {
     t += contentTokens(*sys) + 2;
   }
@@ -109,14 +109,14 @@ std::int64_t estimateInputTokens(const js::object& request) {
       if (!m.is_object()) {
         continue;
       }
-      t += 4;  // role and turn markers
+      t += 4; // role and turn markers
       if (const auto* c = m.get_object().if_contains("content")) {
         t += contentTokens(*c);
       }
     }
   }
   if (const auto* tools = request.if_contains("tools"); tools != nullptr && tools->is_array()) {
-    t += 150;  // tool-use system preamble
+    t += 150; // tool-use system preamble
     for (const auto& tool : tools->get_array()) {
       t += textTokens(js::serialize(tool)) + 6;
     }

@@ -227,6 +227,8 @@ export async function startFakeUpstream({ args = [], env = {}, timeoutMs = 10000
   unrefProc(proc);
   const port = Number(m[1]);
   const url = `http://127.0.0.1:${port}`;
+  const tlsMatch = /^LISTENING_TLS (\d+)$/m.exec(out);
+  const tlsPort = tlsMatch ? Number(tlsMatch[1]) : undefined;
 
   const control = async (method, p, body) => {
     const r = await request(`${url}/__control${p}`, { method, body });
@@ -245,6 +247,7 @@ export async function startFakeUpstream({ args = [], env = {}, timeoutMs = 10000
   return {
     port,
     url,
+    tlsPort,
     proc,
     stderr: () => err,
     /** Appends replies to the FIFO script queue. */

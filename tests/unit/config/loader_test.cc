@@ -72,9 +72,10 @@ TEST(ConfigLoader, EmptyModelListDeniesAll) {
 TEST(ConfigLoader, AzureNeedsEndpoint) {
   EXPECT_NE(errorOf(R"({"providers":{"azure":{"keys":[{"name":"a","value":"x"}]}}})").find("azure_key_config"),
             std::string::npos);
-  EXPECT_NE(errorOf(R"({"providers":{"azure":{"keys":[{"name":"a","value":"x","azure_key_config":{"endpoint":"nope"}}]}}})")
-                .find("expected an http:// or https:// URL"),
-            std::string::npos);
+  EXPECT_NE(
+      errorOf(R"({"providers":{"azure":{"keys":[{"name":"a","value":"x","azure_key_config":{"endpoint":"nope"}}]}}})")
+          .find("expected an http:// or https:// URL"),
+      std::string::npos);
 }
 
 TEST(ConfigLoader, UnknownFieldsAndProvidersAreErrors) {

@@ -17,7 +17,8 @@ TEST(RawJson, ReplacesModelKeepingEveryOtherByte) {
   std::string body = R"({"model":"azure/claude-sonnet-4-6","system":[{"type":"text","text":"a\"}b"}],)"
                      R"( "max_tokens":  100,"stream":true})";
   std::string out = edit(body, {{"model", json::quote("my-deployment")}});
-  EXPECT_EQ(out, R"({"model":"my-deployment","system":[{"type":"text","text":"a\"}b"}], "max_tokens":  100,"stream":true})");
+  EXPECT_EQ(out,
+            R"({"model":"my-deployment","system":[{"type":"text","text":"a\"}b"}], "max_tokens":  100,"stream":true})");
 }
 
 TEST(RawJson, RemovesGatewayOnlyFieldsAnywhere) {

@@ -37,8 +37,9 @@ TEST(StreamObserver, ReadsUsageAndStop) {
   StreamObserver obs;
   obs.feed("event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"usage\":{\"input_tokens\":12,"
            "\"cache_read_input_tokens\":100,\"output_tokens\":1}}}\n\n");
-  obs.feed("event: content_block_delta\ndata: {\"type\":\"content_block_delta\"}\n\nevent: message_delta\ndata: {\"type\":"
-           "\"message_delta\",\"delta\":{\"stop_reason\":\"tool_use\"},\"usage\":{\"output_tokens\":42}}\n\nevent: mess");
+  obs.feed(
+      "event: content_block_delta\ndata: {\"type\":\"content_block_delta\"}\n\nevent: message_delta\ndata: {\"type\":"
+      "\"message_delta\",\"delta\":{\"stop_reason\":\"tool_use\"},\"usage\":{\"output_tokens\":42}}\n\nevent: mess");
   obs.feed("age_stop\ndata: {\"type\":\"message_stop\"}\n\n");
   EXPECT_TRUE(obs.sawMessageStop());
   EXPECT_EQ(obs.usage().input_tokens, 12);
@@ -52,7 +53,8 @@ TEST(TokenEstimate, GrowsWithContentAndIsPlausible) {
   auto big = boost::json::parse(R"({"system":"You are a helpful assistant that writes careful code.",
     "messages":[{"role":"user","content":[{"type":"text","text":"Please refactor the following function so that it handles errors and returns early when the input is empty."}]}],
     "tools":[{"name":"Bash","description":"Run a shell command","input_schema":{"type":"object",
-    "properties":{"command":{"type":"string"}}}}]})").as_object();
+    "properties":{"command":{"type":"string"}}}}]})")
+                 .as_object();
   auto s = estimateInputTokens(small);
   auto b = estimateInputTokens(big);
   EXPECT_GE(s, 5);

@@ -28,12 +28,12 @@ TEST(Routing, ParseModelSplitsKnownProviderPrefixOnly) {
   auto r = parseModel("azure/claude-sonnet-4-6", cfg);
   EXPECT_EQ(r.provider, "azure");
   EXPECT_EQ(r.model, "claude-sonnet-4-6");
-  r = parseModel("openai/gpt-4o", cfg);  // known provider name even when not configured
+  r = parseModel("openai/gpt-4o", cfg); // known provider name even when not configured
   EXPECT_EQ(r.provider, "openai");
   r = parseModel("meta-llama/Llama-3-8B", cfg);
   EXPECT_EQ(r.provider, "");
   EXPECT_EQ(r.model, "meta-llama/Llama-3-8B");
-  r = parseModel("azure/org/model", cfg);  // split at the first '/'
+  r = parseModel("azure/org/model", cfg); // split at the first '/'
   EXPECT_EQ(r.model, "org/model");
 }
 
@@ -42,7 +42,7 @@ TEST(Routing, EligibleKeysHonourModelsBlacklistAndEnabled) {
   const auto& azure = *cfg.findProvider("azure");
   auto keys = eligibleKeys(azure, "Claude-Sonnet-4-6");
   ASSERT_EQ(keys.size(), 2u);
-  keys = eligibleKeys(azure, "gpt-4o");  // alias on the first key counts as a model; blacklisted on the second
+  keys = eligibleKeys(azure, "gpt-4o"); // alias on the first key counts as a model; blacklisted on the second
   ASSERT_EQ(keys.size(), 1u);
   EXPECT_EQ(keys[0]->name, "sonnet-only");
   keys = eligibleKeys(azure, "claude-opus-4-5");
@@ -66,7 +66,7 @@ TEST(Routing, DeploymentResolutionOrder) {
   const auto& key = cfg.findProvider("azure")->keys[0];
   auto d = resolveDeployment(key, "claude-sonnet-4-6", "");
   EXPECT_EQ(d.name, "prod-sonnet");
-  EXPECT_EQ(d.family, config::ModelFamily::Claude);  // the requested name says claude
+  EXPECT_EQ(d.family, config::ModelFamily::Claude); // the requested name says claude
   d = resolveDeployment(key, "CLAUDE-SONNET-4-6", "override-dep");
   EXPECT_EQ(d.name, "override-dep");
   d = resolveDeployment(key, "gpt-4o", "");
