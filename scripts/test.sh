@@ -44,8 +44,10 @@ scripts/build.sh fuzz
 for f in build-fuzz/fuzz/fuzz_*; do
   [[ -x "$f" ]] || continue
   name=$(basename "$f")
-  corpus="fuzz/corpus/${name#fuzz_}"
+  # Seeds live in fuzz/corpus/<target>; the growing working corpus stays in the build tree.
+  corpus="build-fuzz/corpus/${name#fuzz_}"
   mkdir -p "$corpus"
+  cp -n fuzz/corpus/"${name#fuzz_}"/* "$corpus"/ 2>/dev/null || true
   "$f" -max_total_time="${FUZZ_SECONDS:-20}" -rss_limit_mb=2048 "$corpus" >/dev/null 2>"build-fuzz/$name.log" \
     || { tail -40 "build-fuzz/$name.log"; exit 1; }
   echo "$name: ok ($(grep -c . "build-fuzz/$name.log") log lines)"
