@@ -1,6 +1,7 @@
 #include "http/exchange.h"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
@@ -101,6 +102,19 @@ asio::awaitable<bool> ServerExchange::writeChunk(std::string_view data) {
     co_return true;
   }
   auto [ec, n] = co_await asio::async_write(stream_, bhttp::make_chunk(asio::buffer(data.data(), data.size())), kTuple);
+  if (ec) {
+    clientGone();
+    co_return false;
+  }
+  co_return true;
+}
+
+asio::awaitable<bool> ServerExchange::writeChunkUninterruptible(std::string_view data) {
+  if (client_gone_ || data.empty()) {
+    co_return !client_gone_;
+  }
+  auto [ec, n] = co_await asio::async_write(stream_, bhttp::make_chunk(asio::buffer(data.data(), data.size())),
+                                            asio::bind_cancellation_slot(asio::cancellation_slot(), kTuple));
   if (ec) {
     clientGone();
     co_return false;

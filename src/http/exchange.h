@@ -53,6 +53,8 @@ public:
   // Chunked streaming. Each returns false once the client is gone.
   asio::awaitable<bool> beginStream(unsigned status, const std::vector<std::pair<std::string, std::string>>& headers);
   asio::awaitable<bool> writeChunk(std::string_view data);
+  // Like writeChunk, but a cancellation of the calling coroutine cannot cut the chunk in half.
+  asio::awaitable<bool> writeChunkUninterruptible(std::string_view data);
   asio::awaitable<bool> endStream();
 
   bool responded() const { return responded_; }

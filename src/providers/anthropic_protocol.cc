@@ -1,5 +1,7 @@
 #include "providers/anthropic_protocol.h"
 
+#include "providers/request_common.h"
+
 #include <fmt/format.h>
 
 #include <boost/beast/core/string.hpp>
@@ -24,15 +26,6 @@ bool startsWith(std::string_view s, std::string_view p) {
 
 bool iStartsWith(std::string_view s, std::string_view p) {
   return s.size() >= p.size() && boost::beast::iequals(s.substr(0, p.size()), p);
-}
-
-upstream::Timeouts timeoutsFor(const config::NetworkConfig& n, bool streaming) {
-  upstream::Timeouts t;
-  t.connect = n.connect_timeout;
-  t.first_byte = n.request_timeout;
-  t.total = n.request_timeout;
-  t.idle = streaming ? std::chrono::milliseconds(n.stream_idle_timeout) : std::chrono::milliseconds(n.request_timeout);
-  return t;
 }
 
 } // namespace
@@ -129,18 +122,9 @@ Result<upstream::Request> buildAnthropicRequest(const routing::Route& route, Ope
   if (!betas.empty()) {
     req.headers.emplace_back("anthropic-beta", betas);
   }
-  for (const auto& [k, v] : provider.network.extra_headers) {
-    // Authentication headers are the gateway's to set, never configurable overrides.
-    if (boost::beast::iequals(k, "x-api-key") || boost::beast::iequals(k, "authorization") ||
-        boost::beast::iequals(k, "anthropic-beta")) {
-      continue;
-    }
-    req.headers.emplace_back(k, v);
-  }
+  appendExtraHeaders(req, provider);
   req.body = std::move(body);
-  req.tls.insecure_skip_verify = provider.network.insecure_skip_verify;
-  req.tls.ca_cert_pem = provider.network.ca_cert_pem;
-  req.timeouts = timeoutsFor(provider.network, streaming);
+  applyNetwork(req, provider.network, streaming);
   return req;
 }
 

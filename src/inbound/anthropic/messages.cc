@@ -9,8 +9,10 @@
 #include "core/json_util.h"
 #include "core/raw_json.h"
 #include "inbound/anthropic/errors.h"
+#include "inbound/anthropic/passthrough_adapter.h"
 #include "inbound/anthropic/token_estimate.h"
 #include "inbound/anthropic/usage_tracker.h"
+#include "pipeline/relay.h"
 #include "routing/route.h"
 #include "upstream/client.h"
 
@@ -21,7 +23,6 @@ namespace js = boost::json;
 
 namespace {
 
-constexpr std::size_t kMaxUpstreamBody = 64 * 1024 * 1024;
 constexpr std::size_t kMaxUpstreamErrorBody = 1024 * 1024;
 
 struct ParsedRequest {
@@ -95,139 +96,6 @@ Result<std::string> passthroughBody(std::string_view body, std::string_view upst
   return rawjson::applyEdits(body, *layout, edits);
 }
 
-struct Outcome {
-  unsigned status = 0;
-  Usage usage;
-  std::string stop_reason;
-  std::string error;
-  std::chrono::steady_clock::time_point first_byte{};
-};
-
-void logRequest(const http::ServerExchange& ex, const routing::Route* route, std::string_view requested_model,
-                bool stream, const Outcome& out, std::chrono::steady_clock::time_point started) {
-  using namespace std::chrono;
-  auto latency = duration_cast<microseconds>(steady_clock::now() - started).count() / 1000.0;
-  double ttft = out.first_byte == steady_clock::time_point{}
-                    ? -1
-                    : duration_cast<microseconds>(out.first_byte - started).count() / 1000.0;
-  spdlog::info("request id={} path={} model={} provider={} deployment={} key={} stream={} status={} "
-               "latency_ms={:.2f} ttfb_ms={:.2f} input_tokens={} output_tokens={} cache_read_tokens={} "
-               "cache_write_tokens={} stop_reason={}{}{}",
-               ex.requestId(), ex.path(), requested_model, route != nullptr ? route->provider->name : "-",
-               route != nullptr ? route->deployment.name : "-", route != nullptr ? route->key->name : "-", stream,
-               out.status, latency, ttft, out.usage.input_tokens, out.usage.output_tokens,
-               out.usage.cache_read_input_tokens, out.usage.cache_creation_input_tokens,
-               out.stop_reason.empty() ? "-" : out.stop_reason, out.error.empty() ? "" : " error=", out.error);
-}
-
-asio::awaitable<void> sendError(http::ServerExchange& ex, const Error& err, Outcome& out) {
-  out.status = err.status;
-  out.error = err.message;
-  co_await ex.sendJson(err.status, errorBody(err));
-}
-
-std::vector<std::pair<std::string, std::string>> relayedHeaders(const upstream::Exchange& up,
-                                                                const routing::Route& route) {
-  std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& f : up.headers()) {
-    if (providers::isRelayedResponseHeader(f.name_string())) {
-      out.emplace_back(std::string(f.name_string()), std::string(f.value()));
-    }
-  }
-  out.emplace_back("x-heimdall-provider", route.provider->name);
-  out.emplace_back("x-heimdall-deployment", route.deployment.name);
-  return out;
-}
-
-// Forwards the upstream's answer to the client: whole responses, or SSE relayed event by event as bytes
-// arrive. Failures after the stream started end it with an Anthropic `error` event.
-asio::awaitable<void> relay(http::ServerExchange& ex, upstream::Exchange& up, const routing::Route& route, bool stream,
-                            Outcome& out) {
-  auto started = co_await up.start();
-  if (!started) {
-    Error err = started.error();
-    err.message = fmt::format("provider \"{}\": {}", route.provider->name, err.message);
-    co_await sendError(ex, err, out);
-    co_return;
-  }
-  out.first_byte = std::chrono::steady_clock::now();
-  auto headers = relayedHeaders(up, route);
-  unsigned status = up.status();
-
-  if (status >= 300) {
-    auto body = co_await up.readAll(kMaxUpstreamErrorBody);
-    std::string text = body ? std::move(body.value()) : std::string();
-    out.status = status;
-    out.error = fmt::format("upstream HTTP {}", status);
-    co_await ex.sendJson(status, mapUpstreamError(status, text, route.provider->name), headers);
-    co_return;
-  }
-
-  if (stream && up.isEventStream()) {
-    headers.emplace_back("content-type", "text/event-stream");
-    headers.emplace_back("cache-control", "no-cache");
-    out.status = status;
-    StreamObserver observer;
-    if (!co_await ex.beginStream(status, headers)) {
-      up.abort();
-      out.error = "client disconnected";
-      co_return;
-    }
-    while (true) {
-      auto piece = co_await up.readSome();
-      if (!piece) {
-        if (ex.isClientGone()) {
-          out.error = "client disconnected";
-          co_return;
-        }
-        // The upstream failed mid-stream: end with a well-formed error event.
-        out.error = piece.error().message;
-        std::string type = piece.error().kind == ErrorKind::Timeout ? "timeout_error" : "api_error";
-        std::string msg = fmt::format("provider \"{}\": {}", route.provider->name, piece.error().message);
-        co_await ex.writeChunk(errorEvent(type, msg));
-        co_await ex.endStream();
-        break;
-      }
-      if (piece->empty()) {
-        if (!observer.sawMessageStop() && !observer.sawError()) {
-          out.error = "upstream stream ended before message_stop";
-          co_await ex.writeChunk(errorEvent(
-              "api_error", fmt::format("provider \"{}\": the stream ended before message_stop", route.provider->name)));
-        }
-        co_await ex.endStream();
-        break;
-      }
-      observer.feed(*piece);
-      if (!co_await ex.writeChunk(*piece)) {
-        up.abort();
-        out.error = "client disconnected";
-        break;
-      }
-    }
-    out.usage = observer.usage();
-    out.stop_reason = observer.stopReason();
-    co_return;
-  }
-
-  auto body = co_await up.readAll(kMaxUpstreamBody);
-  if (!body) {
-    Error err = body.error();
-    err.message = fmt::format("provider \"{}\": {}", route.provider->name, err.message);
-    co_await sendError(ex, err, out);
-    co_return;
-  }
-  out.status = status;
-  out.usage = usageFromMessage(*body, &out.stop_reason);
-  auto ct = up.headers()[boost::beast::http::field::content_type];
-  headers.emplace_back("content-type", ct.empty() ? "application/json" : std::string(ct));
-  http::Response res{static_cast<boost::beast::http::status>(status), 11};
-  for (const auto& [k, v] : headers) {
-    res.set(k, v);
-  }
-  res.body() = std::move(body.value());
-  co_await ex.send(std::move(res));
-}
-
 Result<routing::Route> routeFor(const config::Config& cfg, const ParsedRequest& req, http::ServerExchange& ex) {
   auto route = routing::resolve(cfg, req.model, "anthropic", req.deployment, *ex.worker().rng);
   if (!route) {
@@ -244,6 +112,15 @@ Result<routing::Route> routeFor(const config::Config& cfg, const ParsedRequest& 
 
 providers::ClientHeaders clientHeaders(const http::ServerExchange& ex) {
   return {ex.header("anthropic-version"), ex.header("anthropic-beta")};
+}
+
+using pipeline::logRequest;
+using pipeline::Outcome;
+
+const PassthroughAdapter kPassthrough;
+
+asio::awaitable<void> sendError(http::ServerExchange& ex, const Error& err, Outcome& out) {
+  co_await pipeline::sendError(ex, kPassthrough, err, out);
 }
 
 // Key ids whose upstream answered that it cannot count tokens (per worker thread, so no locking).
@@ -280,10 +157,7 @@ asio::awaitable<void> handleMessages(const Context& ctx, http::ServerExchange& e
     logRequest(ex, &route.value(), req->model, req->stream, out, started);
     co_return;
   }
-  upstream::Exchange up(*ex.worker().pool, std::move(upreq.value()));
-  ex.onClientGone([&up] { up.abort(); });
-  co_await relay(ex, up, *route, req->stream, out);
-  ex.onClientGone({});
+  co_await pipeline::callAndRelay(ex, std::move(upreq.value()), *route, req->stream, kPassthrough, out);
   logRequest(ex, &route.value(), req->model, req->stream, out, started);
 }
 
@@ -346,7 +220,7 @@ asio::awaitable<void> handleCountTokens(const Context& ctx, http::ServerExchange
     err.message = fmt::format("provider \"{}\": {}", route->provider->name, err.message);
     co_await sendError(ex, err, out);
   } else {
-    auto headers = relayedHeaders(up, *route);
+    auto headers = pipeline::relayedHeaders(up, *route);
     auto text = co_await up.readAll(kMaxUpstreamErrorBody);
     if (!text) {
       co_await sendError(ex, text.error(), out);
