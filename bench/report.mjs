@@ -34,7 +34,7 @@ function derive(r) {
     cpuPerReq: r.path === 'direct' || !req ? null : cpuUs / req,
     proxyUtil: r.path === 'direct' || !secs ? null : (100 * r.proxy_cpu_ticks) / r.clk_tck / secs,
     coreUtil: r.core_total ? (100 * r.core_busy) / r.core_total : null,
-    otherOnCore: r.core_total && !r.same_core ? (100 * Math.max(0, r.core_busy - r.proxy_cpu_ticks)) / r.core_total : null,
+    foreign: r.foreign_pct ?? null,
     loadUtil: r.load_core_total ? (100 * r.load_core_busy) / r.load_core_total : null,
   };
 }
@@ -51,22 +51,24 @@ p();
 p(`Commit \`${meta.commit}\`${meta.dirty_files ? ` (work tree had ${meta.dirty_files} modified/untracked files)` : ''}, binary \`${meta.binary}\` (${meta.build_type || 'unknown build type'}, build id ${meta.binary_id}, modified ${meta.binary_mtime}${meta.binary_replaced_during_run ? '; it was rebuilt during the run, the run used a copy taken at the start' : ''}); run ${meta.date}.`);
 p(`Machine: ${meta.cpus} × ${meta.cpu_model}, ${meta.mem_gib} GiB, Linux ${meta.kernel}; nginx ${meta.nginx}, wrk ${meta.wrk}, node ${meta.node}.`);
 p(`Proxy under test pinned to core ${meta.proxy_core}; upstream nginx, wrk and Node helpers pinned to core ${meta.load_core}. wrk -t1, ${meta.duration} per run after a ${meta.warmup} warm-up. Load average before/after: ${meta.loadavg_before} / ${meta.loadavg_after}.`);
-const CONTENDED = 10; // % of the proxy core used by other processes during a run
-const contended = D.filter((r) => r.otherOnCore !== null && r.otherOnCore > CONTENDED && r.path !== 'direct');
+const MAXF = meta.max_foreign ?? 15;
+p(`"Foreign load" is CPU time on the two benchmark cores used by processes that are not part of the benchmark (anything but the proxy, the upstream nginx and wrk), in % of one core over the run. A run above ${MAXF}% was repeated up to ${meta.retries ?? 0} times and the least disturbed attempt kept (column "try").`);
+const contended = D.filter((r) => r.foreign !== null && r.foreign > MAXF);
 if (contended.length) {
-  p(`**Warning: the machine was shared.** Other processes (not part of this benchmark) used more than ${CONTENDED}% of the proxy core during ${contended.length} of ${D.filter((r) => r.path !== 'direct' && !r.same_core).length} proxy runs (column "other load on proxy core"); throughput and tail latency of those runs are depressed and noisy. CPU µs per request is the number least affected by sharing, and the CPU-normalised ratios below use it.`);
+  p();
+  p(`**Warning: the machine was shared.** ${contended.length} of ${D.length} runs still had more than ${MAXF}% foreign load after retries (${contended.map((r) => `${r.scenario}/${r.path} ${r.foreign}%`).join(', ')}); their throughput and especially tail latency are depressed and noisy. CPU µs per request is the number least affected by sharing; the CPU-normalised ratios use it.`);
 }
 p();
 
 for (const s of conc) {
   p(`## Throughput: ${label(s)}`);
   p();
-  p('| path | req/s | p50 µs | p99 µs | p99.9 µs | proxy CPU µs/req | proxy CPU % of its core | other load on proxy core % | load-gen core busy % | proxy peak RSS MiB | errors |');
-  p('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+  p('| path | req/s | p50 µs | p99 µs | p99.9 µs | proxy CPU µs/req | proxy CPU % of its core | load-gen core busy % | proxy peak RSS MiB | errors | foreign load % | try |');
+  p('|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|');
   for (const path of ['direct', 'nginx', 'heimdall']) {
     const r = get(s, path);
     if (!r) continue;
-    p(`| ${path} | ${fmt(r.rps)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.p999)} | ${r.cpuPerReq === null ? '–' : fmt(r.cpuPerReq, 1)} | ${r.proxyUtil === null ? '–' : fmt(r.proxyUtil)} | ${fmt(r.otherOnCore)} | ${fmt(r.loadUtil)} | ${path === 'direct' ? '–' : mib(r.proxy_hwm_kb)} | ${r.errs ? r.errDetail : 0}${r.proxy_alive_after === false ? ' **proxy died**' : ''} |`);
+    p(`| ${path} | ${fmt(r.rps)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.p999)} | ${r.cpuPerReq === null ? '–' : fmt(r.cpuPerReq, 1)} | ${r.proxyUtil === null ? '–' : fmt(r.proxyUtil)} | ${fmt(r.loadUtil)} | ${path === 'direct' ? '–' : mib(r.proxy_hwm_kb)} | ${r.errs ? r.errDetail : 0}${r.proxy_alive_after === false ? ' **proxy died**' : ''} | ${fmt(r.foreign)} | ${r.attempt ?? 1} |`);
   }
   const d = get(s, 'direct'); const n = get(s, 'nginx'); const h = get(s, 'heimdall');
   if (d && n && h) {
@@ -81,14 +83,14 @@ if (one.length) {
   p();
   p(`Rows marked "same core" repeat the run with the proxy moved onto core ${meta.load_core} next to wrk and the upstream, so no request crosses cores: the difference to the pinned rows is cross-core wake-up latency, not proxy work.`);
   p();
-  p('| mode | path | req/s | p50 µs | p99 µs | p50 − direct µs | p99 − direct µs | p50 − nginx µs | p99 − nginx µs | proxy CPU µs/req | other load on proxy core % |');
-  p('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  p('| mode | path | req/s | p50 µs | p99 µs | p50 − direct µs | p99 − direct µs | p50 − nginx µs | p99 − nginx µs | proxy CPU µs/req | foreign load % | try |');
+  p('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const s of one) {
     const d = get(s, 'direct'); const n = get(s, 'nginx');
     for (const path of ['direct', 'nginx', 'heimdall']) {
       const r = get(s, path);
       if (!r) continue;
-      p(`| ${s.startsWith('sse') ? 'SSE' : 'JSON'}${s.endsWith('same') ? ', same core' : ''} | ${path} | ${fmt(r.rps)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${path === 'direct' ? '–' : signed(r.p50 - d.p50)} | ${path === 'direct' ? '–' : signed(r.p99 - d.p99)} | ${path === 'heimdall' ? signed(r.p50 - n.p50) : '–'} | ${path === 'heimdall' ? signed(r.p99 - n.p99) : '–'} | ${r.cpuPerReq === null ? '–' : fmt(r.cpuPerReq, 1)} | ${r.otherOnCore === null ? '–' : fmt(r.otherOnCore)} |`);
+      p(`| ${s.startsWith('sse') ? 'SSE' : 'JSON'}${s.endsWith('same') ? ', same core' : ''} | ${path} | ${fmt(r.rps)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${path === 'direct' ? '–' : signed(r.p50 - d.p50)} | ${path === 'direct' ? '–' : signed(r.p99 - d.p99)} | ${path === 'heimdall' ? signed(r.p50 - n.p50) : '–'} | ${path === 'heimdall' ? signed(r.p99 - n.p99) : '–'} | ${r.cpuPerReq === null ? '–' : fmt(r.cpuPerReq, 1)} | ${fmt(r.foreign)} | ${r.attempt ?? 1} |`);
     }
   }
   p();

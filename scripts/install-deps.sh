@@ -10,7 +10,7 @@ want_tests=0
 
 build_pkgs=(build-essential cmake ninja-build ccache pkg-config ca-certificates
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libssl-dev libspdlog-dev libfmt-dev libcli11-dev)
+  libssl-dev libspdlog-dev libfmt-dev libcli11-dev libpcre2-dev nodejs npm)
 test_pkgs=(clang libclang-rt-14-dev llvm googletest libgtest-dev libgmock-dev nodejs npm wrk nginx-light procps)
 
 pkgs=("${build_pkgs[@]}")
@@ -30,6 +30,12 @@ if (( ${#missing[@]} )); then
   [[ $(id -u) -ne 0 ]] && sudo_cmd=(sudo)
   "${sudo_cmd[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# BPE vocabularies for exact OpenAI token counts (read at build time; see tools/tokenizer-data).
+if [[ ! -d tools/tokenizer-data/node_modules/tiktoken ]]; then
+  echo "==> installing tokenizer data (tools/tokenizer-data)"
+  (cd tools/tokenizer-data && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
 fi
 
 if (( want_tests )); then
