@@ -120,8 +120,14 @@ int serve(const ServeOptions& opts) {
   asio::signal_set reload_signal(main_ioc, SIGHUP);
   server.start();
   std::string host = opts.host.find(':') != std::string::npos ? "[" + opts.host + "]" : opts.host;
-  spdlog::info("heimdall listening on http://{}:{} (workers: {}, config: {}, providers: {})", host, *port, workers,
-               path ? *path : std::string("built-in defaults"), provider_count);
+  std::string listening =
+      fmt::format("heimdall listening on http://{}:{} (workers: {}, config: {}, providers: {})", host, *port, workers,
+                  path ? *path : std::string("built-in defaults"), provider_count);
+  if (spdlog::should_log(spdlog::level::info)) {
+    spdlog::info("{}", listening);
+  } else {
+    fmt::print(stderr, "{}\n", listening); // always shown: it carries the bound port (--port 0)
+  }
 
   std::function<void()> wait_reload = [&] {
     reload_signal.async_wait([&](const boost::system::error_code& sec, int) {

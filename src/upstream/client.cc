@@ -15,7 +15,9 @@ namespace hd::upstream {
 
 namespace {
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
-constexpr std::size_t kReadChunk = 16 * 1024;
+// Reads up to this much per system call; also the connection buffer's starting size (an empty Beast
+// flat_buffer would read 512 bytes at a time).
+constexpr std::size_t kReadChunk = 8 * 1024;
 constexpr std::uint32_t kMaxResponseHeaderBytes = 64 * 1024;
 } // namespace
 
@@ -121,6 +123,7 @@ Pool::acquire(const Origin& origin, const TlsOptions& tls, std::chrono::millisec
   }
   auto conn = std::make_unique<Connection>();
   conn->key = key;
+  conn->buffer.reserve(kReadChunk);
   if (origin.tls) {
     conn->tls = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(ex_, sslContext(tls));
   } else {

@@ -9,11 +9,17 @@
 #include "core/json_util.h"
 #include "core/raw_json.h"
 #include "inbound/anthropic/errors.h"
+#include "inbound/anthropic/openai_token_count.h"
+#include "inbound/anthropic/openai_upstream_adapter.h"
 #include "inbound/anthropic/passthrough_adapter.h"
 #include "inbound/anthropic/token_estimate.h"
 #include "inbound/anthropic/usage_tracker.h"
 #include "pipeline/relay.h"
+#include "providers/openai_protocol.h"
 #include "routing/route.h"
+#include "translate/anthropic/request.h"
+#include "translate/openai/model_traits.h"
+#include "translate/openai/request_to_openai.h"
 #include "upstream/client.h"
 
 namespace hd::inbound::anthropic {
@@ -98,16 +104,31 @@ Result<std::string> passthroughBody(std::string_view body, std::string_view upst
 
 Result<routing::Route> routeFor(const config::Config& cfg, const ParsedRequest& req, http::ServerExchange& ex) {
   auto route = routing::resolve(cfg, req.model, "anthropic", req.deployment, *ex.worker().rng);
-  if (!route) {
-    return route;
-  }
-  if (!providers::speaksAnthropic(*route)) {
-    return Error::invalidRequest(fmt::format(
-        "model \"{}\" resolves to {} deployment \"{}\", an OpenAI-family model; Anthropic-to-OpenAI translation "
-        "is not available in this build (give the alias model_family \"claude\" if it is a Claude deployment)",
-        req.model, route->provider->name, route->deployment.name));
-  }
   return route;
+}
+
+// An Anthropic request for an OpenAI Chat upstream, translated through the canonical model.
+Result<upstream::Request> translatedRequest(const routing::Route& route, const ParsedRequest& req) {
+  auto ir = translate::anthropic::requestToIr(req.doc.get_object());
+  if (!ir) {
+    return ir.error();
+  }
+  translate::openai::TargetOptions opt;
+  opt.model = providers::openAIUpstreamModel(route);
+  opt.accepts_file_parts = route.provider->type == config::ProviderType::OpenAI;
+  opt.reasoning_model =
+      translate::openai::isReasoningModel(route.deployment.name) || translate::openai::isReasoningModel(route.model);
+  // Deployment names are arbitrary; the requested model name often tells the output limit.
+  if (translate::openai::defaultMaxOutputTokens(route.deployment.name) == 0) {
+    if (auto cap = translate::openai::defaultMaxOutputTokens(route.model); cap > 0) {
+      opt.max_output_tokens = cap;
+    }
+  }
+  auto body = translate::openai::requestToOpenAI(*ir, opt);
+  if (!body) {
+    return body.error();
+  }
+  return providers::buildOpenAIChatRequest(route, boost::json::serialize(*body), req.stream);
 }
 
 providers::ClientHeaders clientHeaders(const http::ServerExchange& ex) {
@@ -142,6 +163,18 @@ asio::awaitable<void> handleMessages(const Context& ctx, http::ServerExchange& e
   if (!route) {
     co_await sendError(ex, route.error(), out);
     logRequest(ex, nullptr, req->model, req->stream, out, started);
+    co_return;
+  }
+  if (!providers::speaksAnthropic(*route)) {
+    auto upreq = translatedRequest(*route, *req);
+    if (!upreq) {
+      co_await sendError(ex, upreq.error(), out);
+      logRequest(ex, &route.value(), req->model, req->stream, out, started);
+      co_return;
+    }
+    OpenAIUpstreamAdapter adapter(route->deployment.name);
+    co_await pipeline::callAndRelay(ex, std::move(upreq.value()), *route, req->stream, adapter, out);
+    logRequest(ex, &route.value(), req->model, req->stream, out, started);
     co_return;
   }
   auto body = passthroughBody(ex.request().body(), route->deployment.name);
@@ -186,6 +219,25 @@ asio::awaitable<void> handleCountTokens(const Context& ctx, http::ServerExchange
     headers.emplace_back("x-heimdall-deployment", route->deployment.name);
     co_await ex.sendJson(200, js::serialize(res), headers);
   };
+  if (!providers::speaksAnthropic(*route)) {
+    auto exact = countOpenAIInputTokens(*route, req->doc.get_object());
+    if (!exact) {
+      co_await sendError(ex, exact.error(), out);
+      co_return;
+    }
+    if (!exact->has_value()) {
+      co_await estimate();
+      co_return;
+    }
+    js::object res;
+    res["input_tokens"] = (*exact)->input_tokens;
+    std::vector<std::pair<std::string, std::string>> headers;
+    headers.emplace_back("x-heimdall-token-count", (*exact)->encoding);
+    headers.emplace_back("x-heimdall-provider", route->provider->name);
+    headers.emplace_back("x-heimdall-deployment", route->deployment.name);
+    co_await ex.sendJson(200, js::serialize(res), headers);
+    co_return;
+  }
   if (t_no_count_tokens.count(route->key->id) != 0) {
     co_await estimate();
     co_return;
