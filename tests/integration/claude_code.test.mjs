@@ -48,22 +48,7 @@ test('Claude Code completes a Write → Bash → Read task through Heimdall', { 
     { content: [{ type: 'tool_use', id: 'toolu_03read', name: 'Read', input: { file_path: count } }] },
     { content: [{ type: 'text', text: 'Done: hello.txt has 20 bytes.' }] },
   ]);
-  const env = {
-    PATH: process.env.PATH,
-    HOME: home,
-    CLAUDE_CONFIG_DIR: path.join(home, '.claude'),
-    ANTHROPIC_BASE_URL: `${gw.url}/anthropic`,
-    ANTHROPIC_AUTH_TOKEN: 'bf-claude-code-test-key',
-    ANTHROPIC_MODEL: 'azure/claude-sonnet-4-6',
-    ANTHROPIC_DEFAULT_SONNET_MODEL: 'azure/claude-sonnet-4-6',
-    ANTHROPIC_DEFAULT_HAIKU_MODEL: 'azure/claude-haiku-4-5',
-    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-    DISABLE_TELEMETRY: '1',
-    DISABLE_AUTOUPDATER: '1',
-    DISABLE_ERROR_REPORTING: '1',
-    DISABLE_BUG_COMMAND: '1',
-    CLAUDE_CODE_MAX_RETRIES: '0',
-  };
+  const env = claudeEnv(home, 'azure/claude-sonnet-4-6');
   const r = await runClaude(bin, ['-p', 'Create hello.txt, count its bytes into count.txt, then tell me the count.',
     '--output-format', 'json', '--allowedTools', 'Write', 'Bash', 'Read', 'Edit', '--permission-mode', 'acceptEdits', '--add-dir', work],
   { cwd: work, env, timeoutMs: 150_000 });
@@ -94,4 +79,66 @@ test('Claude Code completes a Write → Bash → Read task through Heimdall', { 
   });
   assert.deepEqual(toolResults.map((b) => b.tool_use_id), ['toolu_01write', 'toolu_02bash', 'toolu_03read']);
   assert.match(JSON.stringify(toolResults[2].content), /20/);
+});
+
+function claudeEnv(home, model) {
+  return {
+    PATH: process.env.PATH,
+    HOME: home,
+    CLAUDE_CONFIG_DIR: path.join(home, '.claude'),
+    ANTHROPIC_BASE_URL: `${gw.url}/anthropic`,
+    ANTHROPIC_AUTH_TOKEN: 'bf-claude-code-test-key',
+    ANTHROPIC_MODEL: model,
+    ANTHROPIC_DEFAULT_SONNET_MODEL: model,
+    ANTHROPIC_DEFAULT_HAIKU_MODEL: model,
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+    DISABLE_TELEMETRY: '1',
+    DISABLE_AUTOUPDATER: '1',
+    DISABLE_ERROR_REPORTING: '1',
+    DISABLE_BUG_COMMAND: '1',
+    CLAUDE_CODE_MAX_RETRIES: '0',
+  };
+}
+
+test('Claude Code completes a multi-tool task on an Azure GPT deployment (two tool calls in one streamed turn)', { timeout: 180_000 }, async (t) => {
+  const bin = claudeCodeBin();
+  assert.ok(bin, 'Claude Code is installed in tests/clients');
+  await up.reset();
+  const work = tmpDir('heimdall-claude-gpt-work-');
+  const home = tmpDir('heimdall-claude-gpt-home-');
+  const a = path.join(work, 'a.txt');
+  const b = path.join(work, 'b.txt');
+  const both = path.join(work, 'both.txt');
+  await up.script([
+    { content: [{ type: 'text', text: 'Writing both files.' },
+      { type: 'tool_use', id: 'call_write_a', name: 'Write', input: { file_path: a, content: 'alpha\n' } },
+      { type: 'tool_use', id: 'call_write_b', name: 'Write', input: { file_path: b, content: 'beta\n' } }], chunk_delay_ms: 3 },
+    { content: [{ type: 'tool_use', id: 'call_cat', name: 'Bash', input: { command: `cat ${a} ${b} > ${both}`, description: 'Join the files' } }] },
+    { content: [{ type: 'tool_use', id: 'call_read', name: 'Read', input: { file_path: both } }] },
+    { content: [{ type: 'text', text: 'both.txt holds alpha and beta.' }] },
+  ]);
+  const r = await runClaude(bin, ['-p', 'Write a.txt and b.txt, join them into both.txt, and read it back.',
+    '--output-format', 'json', '--allowedTools', 'Write', 'Bash', 'Read', 'Edit', '--permission-mode', 'acceptEdits', '--add-dir', work],
+  { cwd: work, env: claudeEnv(home, 'azure/gpt-4o'), timeoutMs: 150_000 });
+  t.diagnostic(`claude exit ${r.code}; stderr: ${r.stderr.slice(0, 500)}`);
+  assert.equal(r.code, 0, `stdout: ${r.stdout}\nstderr: ${r.stderr}`);
+  const result = JSON.parse(r.stdout);
+  assert.equal(result.is_error, false, r.stdout);
+  assert.match(result.result, /alpha and beta/);
+  assert.equal(fs.readFileSync(both, 'utf8'), 'alpha\nbeta\n');
+
+  const seen = (await up.requests()).filter((q) => q.path.startsWith('/openai/'));
+  assert.ok(seen.length >= 4, seen.map((q) => `${q.status} ${q.path}`).join(','));
+  const ok = seen.filter((q) => q.status === 200);
+  assert.equal(ok.length, 4);
+  for (const q of ok) {
+    assert.equal(q.path, '/openai/deployments/my-gpt4o-deployment/chat/completions');
+    assert.equal(q.body.stream, true);
+    assert.equal(q.headers['api-key'], 'azure-fake-key');
+  }
+  // The second call carries both tool results, as two tool messages right after the assistant's two calls.
+  const second = ok[1].body.messages;
+  const i = second.findIndex((m) => m.role === 'assistant' && m.tool_calls?.length === 2);
+  assert.ok(i >= 0, JSON.stringify(second.map((m) => m.role)));
+  assert.deepEqual(second.slice(i + 1, i + 3).map((m) => [m.role, m.tool_call_id]), [['tool', 'call_write_a'], ['tool', 'call_write_b']]);
 });
