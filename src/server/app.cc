@@ -17,6 +17,8 @@
 #include "http/server.h"
 #include "inbound/anthropic/errors.h"
 #include "inbound/anthropic/handlers.h"
+#include "inbound/openai/chat.h"
+#include "translate/openai/errors.h"
 
 namespace hd::server {
 
@@ -64,9 +66,13 @@ void addRoutes(http::Router& router, const config::Snapshot& snapshot) {
     co_await ex.sendJson(200, R"({"status":"ok"})");
   });
   inbound::anthropic::registerRoutes(router, inbound::anthropic::Context{&snapshot});
+  inbound::openai::registerRoutes(router, inbound::openai::Context{&snapshot});
   router.setErrorRenderer([](std::string_view path, const Error& err) {
     if (path.substr(0, 11) == "/anthropic/" || path == "/anthropic") {
       return inbound::anthropic::errorBody(err);
+    }
+    if (path.substr(0, 8) == "/openai/" || path.substr(0, 4) == "/v1/") {
+      return translate::openai::openAIErrorBody(err);
     }
     return http::genericErrorBody(err);
   });

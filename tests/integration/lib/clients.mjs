@@ -12,6 +12,11 @@ export async function anthropicSdk() {
   return mod.default ?? mod.Anthropic;
 }
 
+export async function openaiSdk() {
+  const mod = await import(require.resolve('openai'));
+  return { OpenAI: mod.default ?? mod.OpenAI, AzureOpenAI: mod.AzureOpenAI, mod };
+}
+
 /** The Claude Code native executable (the platform package's binary; install scripts may be blocked). */
 export function claudeCodeBin() {
   const candidates = [
