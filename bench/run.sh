@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
 # Heimdall benchmark harness: one command, one Markdown report.
 #
-#   bench/run.sh                     # full run (~4-5 min), report on stdout and in bench/results/latest.md
+#   bench/run.sh                     # full run (~9 min), report on stdout and in bench/results/latest.md
 #
 # Paths compared (same request, same pinning):
 #   direct   wrk -> upstream nginx (static canned answer)
 #   nginx    wrk -> nginx proxy_pass (keepalive upstream) -> upstream nginx   (the floor of any proxy hop)
 #   heimdall wrk -> heimdall --workers 1 -> upstream nginx
+# Routes through Heimdall:
+#   passthrough  Anthropic Messages for a Claude deployment (azure/claude-sonnet-4-6 -> bench-claude):
+#                POST /anthropic/v1/messages upstream, answer relayed as is
+#   translation  Anthropic Messages for a GPT deployment (azure/gpt-4o -> bench-gpt): translated to
+#                POST /openai/deployments/bench-gpt/chat/completions, the OpenAI answer translated back
+# Request bodies: "small" (one short user message, ~100 B) and "10k" (a Claude-Code-like ~10 KB body
+# from claude_code_body.mjs).
 # The proxy under test runs on core 0; upstream nginx, wrk and the Node helpers run on core 1.
 #
 # Environment knobs (defaults in brackets):
@@ -14,7 +21,7 @@
 #   BENCH_STREAM_STEPS [1000,2500,5000]   BENCH_STREAM_EVENTS [30]   BENCH_STREAM_INTERVAL_MS [1000]
 #   BENCH_STREAM_WAVES [2]   BENCH_SKIP_STREAMS [0]   BENCH_SAME_CORE_C1 [1]
 #   BENCH_RETRIES [2]   BENCH_MAX_FOREIGN [15] (% of a core used by unrelated processes before a run is redone)   BENCH_PROXY_CORE [0]   BENCH_LOAD_CORE [1]
-#   BENCH_OUT [bench/results/latest.md]
+#   BENCH_OUT [bench/results/latest.md]   BENCH_SCENARIOS [all] (bash regex on scenario names)   BENCH_BODY_BYTES [10240]
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -34,6 +41,8 @@ MAX_FOREIGN=${BENCH_MAX_FOREIGN:-15}
 PCORE=${BENCH_PROXY_CORE:-0}
 LCORE=${BENCH_LOAD_CORE:-1}
 OUT=${BENCH_OUT:-$HERE/results/latest.md}
+SCENARIO_FILTER=${BENCH_SCENARIOS:-}
+BODY_BYTES=${BENCH_BODY_BYTES:-10240}
 
 for tool in wrk nginx node taskset curl; do
   command -v "$tool" >/dev/null || { echo "run.sh: missing $tool" >&2; exit 2; }
@@ -139,10 +148,41 @@ event: message_stop
 data: {"type":"message_stop"}
 
 '
+# OpenAI Chat Completions answers (Azure GPT deployment), for the translation route: a chat.completion,
+# and a chunk stream as Azure sends it with stream_options.include_usage (role chunk, 3 content
+# chunks, finish_reason chunk, usage chunk with choices [], [DONE]).
+OAI_USAGE='{"prompt_tokens":2410,"completion_tokens":7,"total_tokens":2417,"prompt_tokens_details":{"cached_tokens":0,"audio_tokens":0},"completion_tokens_details":{"reasoning_tokens":0,"audio_tokens":0,"accepted_prediction_tokens":0,"rejected_prediction_tokens":0}}'
+OAI_JSON_BODY='{"id":"chatcmpl-bench","object":"chat.completion","created":1764043200,"model":"gpt-4o-2024-11-20","choices":[{"index":0,"message":{"role":"assistant","content":"Hello from the bench upstream.","refusal":null},"logprobs":null,"finish_reason":"stop"}],"usage":'"$OAI_USAGE"',"system_fingerprint":"fp_bench"}'
+oai_chunk() { # choices usage
+  printf 'data: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1764043200,"model":"gpt-4o-2024-11-20","system_fingerprint":"fp_bench","choices":%s,"usage":%s}\n\n' "$1" "$2"
+}
+oai_delta() { oai_chunk '[{"index":0,"delta":'"$1"',"logprobs":null,"finish_reason":'"$2"'}]' null; }
+OAI_SSE_BODY=$(
+  oai_delta '{"role":"assistant","content":"","refusal":null}' null
+  oai_delta '{"content":"Hello"}' null
+  oai_delta '{"content":" from the"}' null
+  oai_delta '{"content":" bench upstream."}' null
+  oai_delta '{}' '"stop"'
+  oai_chunk '[]' "$OAI_USAGE"
+  printf 'data: [DONE]'
+)
+OAI_SSE_BODY+=$'\n\n'
+OAI_PATH=/openai/deployments/bench-gpt/chat/completions
+OAI_QUERY='?api-version=2024-10-21'
+# nginx 'return' text must not contain "'" or "$".
+case "$JSON_BODY$SSE_BODY$OAI_JSON_BODY$OAI_SSE_BODY" in *\'* | *\$*) echo "canned body has ' or \$" >&2; exit 2 ;; esac
+
+# Request bodies, one file per (body, route, mode); the wrk scripts and the sanity curls read them.
 REQ_JSON='{"model":"azure/claude-sonnet-4-6","max_tokens":64,"messages":[{"role":"user","content":"hi"}]}'
 REQ_SSE='{"model":"azure/claude-sonnet-4-6","max_tokens":64,"stream":true,"messages":[{"role":"user","content":"hi"}]}'
-# nginx 'return' text must not contain "'" or "$".
-case "$JSON_BODY$SSE_BODY" in *\'* | *\$*) echo "canned body has ' or \$" >&2; exit 2 ;; esac
+printf '%s' "$REQ_JSON" >"$TMP/req_small_pt_json.json"
+printf '%s' "$REQ_SSE" >"$TMP/req_small_pt_sse.json"
+printf '%s' "${REQ_JSON/claude-sonnet-4-6/gpt-4o}" >"$TMP/req_small_tr_json.json"
+printf '%s' "${REQ_SSE/claude-sonnet-4-6/gpt-4o}" >"$TMP/req_small_tr_sse.json"
+node "$HERE/claude_code_body.mjs" --model azure/claude-sonnet-4-6 --bytes "$BODY_BYTES" >"$TMP/req_10k_pt_json.json"
+node "$HERE/claude_code_body.mjs" --model azure/claude-sonnet-4-6 --bytes "$BODY_BYTES" --stream >"$TMP/req_10k_pt_sse.json"
+node "$HERE/claude_code_body.mjs" --model azure/gpt-4o --bytes "$BODY_BYTES" >"$TMP/req_10k_tr_json.json"
+node "$HERE/claude_code_body.mjs" --model azure/gpt-4o --bytes "$BODY_BYTES" --stream >"$TMP/req_10k_tr_sse.json"
 
 nginx_common() { # $1 = name
   cat <<EOF
@@ -165,14 +205,17 @@ http {
   uwsgi_temp_path $TMP/up/u; scgi_temp_path $TMP/up/s;
   keepalive_requests 10000000;
   keepalive_timeout 120s;
+  client_body_buffer_size 64k;
   server {
     listen 127.0.0.1:$UP_JSON reuseport backlog=4096;
     location ~ ^/(anthropic/)?v1/messages\$ { default_type application/json; return 200 '$JSON_BODY'; }
+    location = $OAI_PATH { default_type application/json; return 200 '$OAI_JSON_BODY'; }
     location / { return 404; }
   }
   server {
     listen 127.0.0.1:$UP_SSE reuseport backlog=4096;
     location ~ ^/(anthropic/)?v1/messages\$ { default_type text/event-stream; return 200 '$SSE_BODY'; }
+    location = $OAI_PATH { default_type text/event-stream; return 200 '$OAI_SSE_BODY'; }
     location / { return 404; }
   }
 }
@@ -188,6 +231,7 @@ http {
   uwsgi_temp_path $TMP/px/u; scgi_temp_path $TMP/px/s;
   keepalive_requests 10000000;
   keepalive_timeout 120s;
+  client_body_buffer_size 64k;
   upstream up_json { server 127.0.0.1:$UP_JSON; keepalive 64; keepalive_requests 10000000; }
   upstream up_sse  { server 127.0.0.1:$UP_SSE;  keepalive 64; keepalive_requests 10000000; }
   server {
@@ -214,7 +258,7 @@ EOF
 heimdall_config() { # $1 = upstream port
   cat <<EOF
 {"providers":{"azure":{"keys":[{"name":"k1","value":"azure-fake-key","models":["*"],
-  "aliases":{"claude-sonnet-4-6":"bench-claude"},
+  "aliases":{"claude-sonnet-4-6":"bench-claude","gpt-4o":"bench-gpt"},
   "azure_key_config":{"endpoint":"http://127.0.0.1:$1","api_version":"2024-10-21"}}],
   "network_config":{"stream_idle_timeout_in_seconds":120}}}}
 EOF

@@ -302,8 +302,10 @@ export class Ctx {
     const delay = reply.chunk_delay_ms;
     const stallAt = Number.isInteger(reply.stall_after_events) ? reply.stall_after_events : -1;
     const dropAt = Number.isInteger(reply.drop_after_events) ? reply.drop_after_events : -1;
+    // pause_after_events: {events: n, ms}: one silence of `ms` after the first n events.
+    const pause = reply.pause_after_events;
     this.head(status, { ...SSE_HEADERS, ...headers });
-    if (!(delay > 0) && stallAt < 0 && dropAt < 0) {
+    if (!(delay > 0) && stallAt < 0 && dropAt < 0 && !pause) {
       this.res.end(frames.join(''));
       return;
     }
@@ -312,6 +314,7 @@ export class Ctx {
       if (i === stallAt) return; // hang until the client goes away
       if (i === dropAt) return this.drop();
       if (i > 0 && delay > 0 && !(await this.sleep(delay))) return;
+      if (pause && i === pause.events && !(await this.sleep(pause.ms))) return;
       if (this.closed) return;
       this.res.write(frames[i]);
     }

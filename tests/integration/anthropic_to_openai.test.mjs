@@ -170,3 +170,34 @@ test('the Anthropic SDK streams from a GPT deployment', async () => {
   assert.equal(final.stop_reason, 'tool_use');
   assert.deepEqual(final.content.find((b) => b.type === 'tool_use').input, { city: 'Oslo' });
 });
+
+test('pings keep a silent translated stream alive', { timeout: 20_000 }, async () => {
+  const cfg = azureAndAnthropic(up.url, { azureNetwork: { stream_idle_timeout_in_seconds: 15 } });
+  const gw2 = await startGateway({ config: cfg, env: azureEnv(up.url) });
+  await up.script([{ pause_after_events: { events: 2, ms: 5600 } }]);
+  const r = await request(`${gw2.url}/anthropic/v1/messages`, { method: 'POST', headers: HEADERS, body: msgs({ stream: true }) });
+  const types = sseEvents(r.text).map((e) => e.event);
+  assert.ok(types.includes('ping'), types.join(','));
+  assert.ok(types.indexOf('ping') > types.indexOf('message_start'));
+  assert.equal(types.at(-1), 'message_stop');
+  await gw2.stop();
+});
+
+test('images become image_url parts; a PDF for Azure is a clear 400 naming the block', async () => {
+  const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
+  let r = await post('/anthropic/v1/messages', msgs({ messages: [{ role: 'user', content: [
+    { type: 'image', source: { type: 'base64', media_type: 'image/png', data: png } },
+    { type: 'image', source: { type: 'url', url: 'https://example.com/cat.jpg' } },
+    { type: 'text', text: 'What are these?' }] }] }));
+  assert.equal(r.status, 200, r.text);
+  const [seen] = await up.requests();
+  const parts = seen.body.messages[1].content;
+  assert.deepEqual(parts.map((p) => p.type), ['image_url', 'image_url', 'text']);
+  assert.equal(parts[0].image_url.url, `data:image/png;base64,${png}`);
+  assert.equal(parts[1].image_url.url, 'https://example.com/cat.jpg');
+  r = await post('/anthropic/v1/messages', msgs({ messages: [{ role: 'user', content: [
+    { type: 'text', text: 'Summarise' }, { type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: 'JVBERi0=' } }] }] }));
+  assert.equal(r.status, 400);
+  assert.equal(r.json.error.type, 'invalid_request_error');
+  assert.match(r.json.error.message, /messages\[0\]\.content\[1\]/);
+});
