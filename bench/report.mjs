@@ -24,6 +24,8 @@ function derive(r) {
   const errs = (w.err_connect || 0) + (w.err_read || 0) + (w.err_write || 0) + (w.err_status || 0) + (w.err_timeout || 0);
   const cpuUs = (r.proxy_cpu_ticks * 1e6) / r.clk_tck;
   return {
+    route: 'pt',
+    body: 'small',
     ...r,
     rps: secs > 0 ? req / secs : 0,
     p50: w.p50_us,
@@ -44,7 +46,18 @@ const scenarios = [...new Set(D.map((r) => r.scenario))];
 const isOne = (s) => /_c1(same)?$/.test(s);
 const conc = scenarios.filter((s) => !isOne(s));
 const one = scenarios.filter(isOne);
-const label = (s) => `${s.startsWith('sse') ? 'streaming (SSE)' : 'non-streaming (JSON)'}, ${parseInt(s.split('_c')[1], 10)} connection${isOne(s) ? '' : 's'}`;
+const first = (s) => D.find((r) => r.scenario === s) || {};
+const routeName = (r) => (r.route === 'tr' ? 'translation (Anthropic → OpenAI Chat)' : 'passthrough');
+const bodyName = (r) => (r.body === '10k' ? `~${fmt((r.body_bytes || 10240) / 1024, 0)} KB Claude-Code-like body` : 'small body');
+const label = (s) => {
+  const r = first(s);
+  const extra = r.body === '10k' || r.route === 'tr' ? `, ${routeName(r)}, ${bodyName(r)}` : '';
+  return `${r.mode === 'sse' ? 'streaming (SSE)' : 'non-streaming (JSON)'}, ${r.conns} connection${r.conns === 1 ? '' : 's'}${extra}`;
+};
+const shortLabel = (s) => {
+  const r = first(s);
+  return `${r.mode === 'sse' ? 'SSE' : 'JSON'}${r.body === '10k' ? `, ${r.route === 'tr' ? 'translation' : 'passthrough'}, ~10 KB` : ''}${r.same_core ? ', same core' : ''}`;
+};
 
 p('# Heimdall benchmark report');
 p();
@@ -52,6 +65,10 @@ p(`Commit \`${meta.commit}\`${meta.dirty_files ? ` (work tree had ${meta.dirty_f
 p(`Machine: ${meta.cpus} × ${meta.cpu_model}, ${meta.mem_gib} GiB, Linux ${meta.kernel}; nginx ${meta.nginx}, wrk ${meta.wrk}, node ${meta.node}.`);
 p(`Proxy under test pinned to core ${meta.proxy_core}; upstream nginx, wrk and Node helpers pinned to core ${meta.load_core}. wrk -t1, ${meta.duration} per run after a ${meta.warmup} warm-up. Load average before/after: ${meta.loadavg_before} / ${meta.loadavg_after}.`);
 const MAXF = meta.max_foreign ?? 15;
+if (meta.body_bytes) {
+  const b = meta.body_bytes;
+  p(`Request bodies: small ${b.small_pt_json} B (JSON) / ${b.small_pt_sse} B (SSE); Claude-Code-like ${fmt(b['10k_pt_json'])} B passthrough (\`azure/claude-sonnet-4-6\`) and ${fmt(b['10k_tr_json'])} B translation (\`azure/gpt-4o\`, answered by the upstream as an Azure OpenAI chat.completion / chunk stream). The "direct" path of the translation route posts the same body to the upstream's OpenAI deployment URL.`);
+}
 p(`"Foreign load" is CPU time on the two benchmark cores used by processes that are not part of the benchmark (anything but the proxy, the upstream nginx and wrk), in % of one core over the run. A run above ${MAXF}% was repeated up to ${meta.retries ?? 0} times and the least disturbed attempt kept (column "try").`);
 const contended = D.filter((r) => r.foreign !== null && r.foreign > MAXF);
 if (contended.length) {
@@ -71,9 +88,9 @@ for (const s of conc) {
     p(`| ${path} | ${fmt(r.rps)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.p999)} | ${r.cpuPerReq === null ? '–' : fmt(r.cpuPerReq, 1)} | ${r.proxyUtil === null ? '–' : fmt(r.proxyUtil)} | ${fmt(r.loadUtil)} | ${path === 'direct' ? '–' : mib(r.proxy_hwm_kb)} | ${r.errs ? r.errDetail : 0}${r.proxy_alive_after === false ? ' **proxy died**' : ''} | ${fmt(r.foreign)} | ${r.attempt ?? 1} |`);
   }
   const d = get(s, 'direct'); const n = get(s, 'nginx'); const h = get(s, 'heimdall');
-  if (d && n && h) {
+  if (n && h) {
     p();
-    p(`Ratios: heimdall/nginx throughput **${fmt(h.rps / n.rps, 2)}×** as measured, **${fmt(n.cpuPerReq / h.cpuPerReq, 2)}×** CPU-normalised (nginx CPU µs/req ÷ heimdall CPU µs/req: the throughput ratio each would reach alone on a full core); heimdall/direct ${fmt(h.rps / d.rps, 2)}×, nginx/direct ${fmt(n.rps / d.rps, 2)}×.`);
+    p(`Ratios: heimdall/nginx throughput **${fmt(h.rps / n.rps, 2)}×** as measured, **${fmt(n.cpuPerReq / h.cpuPerReq, 2)}×** CPU-normalised (nginx CPU µs/req ÷ heimdall CPU µs/req: the throughput ratio each would reach alone on a full core)${d ? `; heimdall/direct ${fmt(h.rps / d.rps, 2)}×, nginx/direct ${fmt(n.rps / d.rps, 2)}×` : ''}.`);
   }
   p();
 }
@@ -90,8 +107,44 @@ if (one.length) {
     for (const path of ['direct', 'nginx', 'heimdall']) {
       const r = get(s, path);
       if (!r) continue;
-      p(`| ${s.startsWith('sse') ? 'SSE' : 'JSON'}${s.endsWith('same') ? ', same core' : ''} | ${path} | ${fmt(r.rps)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${path === 'direct' ? '–' : signed(r.p50 - d.p50)} | ${path === 'direct' ? '–' : signed(r.p99 - d.p99)} | ${path === 'heimdall' ? signed(r.p50 - n.p50) : '–'} | ${path === 'heimdall' ? signed(r.p99 - n.p99) : '–'} | ${r.cpuPerReq === null ? '–' : fmt(r.cpuPerReq, 1)} | ${fmt(r.foreign)} | ${r.attempt ?? 1} |`);
+      const overD = (k) => (path === 'direct' || !d ? '–' : signed(r[k] - d[k]));
+      const overN = (k) => (path === 'heimdall' && n ? signed(r[k] - n[k]) : '–');
+      p(`| ${shortLabel(s)} | ${path} | ${fmt(r.rps)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${overD('p50')} | ${overD('p99')} | ${overN('p50')} | ${overN('p99')} | ${r.cpuPerReq === null ? '–' : fmt(r.cpuPerReq, 1)} | ${fmt(r.foreign)} | ${r.attempt ?? 1} |`);
     }
+  }
+  p();
+}
+
+// ---- translation vs passthrough (~10 KB body)
+const cmp = [];
+for (const mode of ['json', 'sse']) {
+  const find = (route, one) => D.find((r) => r.path === 'heimdall' && r.body === '10k' && r.route === route && r.mode === mode && (r.conns === 1) === one);
+  const ptc = find('pt', false); const trc = find('tr', false);
+  const pt1 = find('pt', true); const tr1 = find('tr', true);
+  const dir = (r) => r && get(r.scenario, 'direct');
+  const added = (r, k) => (r && dir(r) ? r[k] - dir(r)[k] : null);
+  cmp.push({ mode, ptc, trc, pt1, tr1,
+    addP50: [added(pt1, 'p50'), added(tr1, 'p50')], addP99: [added(pt1, 'p99'), added(tr1, 'p99')],
+    nginx1: pt1 && get(pt1.scenario, 'nginx'), nginxc: ptc && get(ptc.scenario, 'nginx') });
+}
+const ratio = (a, b) => (a === null || b === null || !(b > 0) ? null : a / b);
+if (cmp.some((c) => c.ptc || c.pt1 || c.trc || c.tr1)) {
+  p('## Translation vs passthrough (~10 KB Claude-Code-like request)');
+  p();
+  const c0 = cmp.find((c) => c.pt1 || c.tr1) || {};
+  p(`Same gateway process, same ~10 KB Anthropic request body; only the model differs: \`azure/claude-sonnet-4-6\` is relayed as is, \`azure/gpt-4o\` is translated to OpenAI Chat Completions and the answer translated back. Throughput at ${meta.conns} connections (proxy pinned to core ${meta.proxy_core}); added latency at one connection${c0.pt1 && c0.pt1.same_core ? `, proxy on core ${meta.load_core} with wrk and the upstream (same core)` : ''}, over wrk posting the same body to the upstream directly.`);
+  p();
+  p('| mode | route | req/s (32 conn) | p50 µs | p99 µs | CPU µs/req | req/s (1 conn) | p50 µs | p99 µs | added p50 µs | added p99 µs | CPU µs/req (1 conn) |');
+  p('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const c of cmp) {
+    const row = (name, rc, r1, i) => p(`| ${c.mode === 'sse' ? 'SSE' : 'JSON'} | ${name} | ${rc ? fmt(rc.rps) : 'n/a'} | ${rc ? fmt(rc.p50) : 'n/a'} | ${rc ? fmt(rc.p99) : 'n/a'} | ${rc ? fmt(rc.cpuPerReq, 1) : 'n/a'} | ${r1 ? fmt(r1.rps) : 'n/a'} | ${r1 ? fmt(r1.p50) : 'n/a'} | ${r1 ? fmt(r1.p99) : 'n/a'} | ${signed(c.addP50[i])} | ${signed(c.addP99[i])} | ${r1 ? fmt(r1.cpuPerReq, 1) : 'n/a'} |`);
+    if (c.nginxc || c.nginx1) {
+      const n1 = c.nginx1; const d1 = n1 && get(n1.scenario, 'direct');
+      p(`| ${c.mode === 'sse' ? 'SSE' : 'JSON'} | nginx proxy (floor) | ${c.nginxc ? fmt(c.nginxc.rps) : 'n/a'} | ${c.nginxc ? fmt(c.nginxc.p50) : 'n/a'} | ${c.nginxc ? fmt(c.nginxc.p99) : 'n/a'} | ${c.nginxc ? fmt(c.nginxc.cpuPerReq, 1) : 'n/a'} | ${n1 ? fmt(n1.rps) : 'n/a'} | ${n1 ? fmt(n1.p50) : 'n/a'} | ${n1 ? fmt(n1.p99) : 'n/a'} | ${n1 && d1 ? signed(n1.p50 - d1.p50) : 'n/a'} | ${n1 && d1 ? signed(n1.p99 - d1.p99) : 'n/a'} | ${n1 ? fmt(n1.cpuPerReq, 1) : 'n/a'} |`);
+    }
+    row('heimdall passthrough', c.ptc, c.pt1, 0);
+    row('heimdall translation', c.trc, c.tr1, 1);
+    p(`| ${c.mode === 'sse' ? 'SSE' : 'JSON'} | **translation ÷ passthrough** | ${c.trc && c.ptc ? `${fmt(c.trc.rps / c.ptc.rps, 2)}×` : 'n/a'} | | | ${c.trc && c.ptc ? `${fmt(c.trc.cpuPerReq / c.ptc.cpuPerReq, 2)}×` : 'n/a'} | ${c.tr1 && c.pt1 ? `${fmt(c.tr1.rps / c.pt1.rps, 2)}×` : 'n/a'} | | | **${fmt(ratio(c.addP50[1], c.addP50[0]), 2)}×** | **${fmt(ratio(c.addP99[1], c.addP99[0]), 2)}×** | ${c.tr1 && c.pt1 ? `${fmt(c.tr1.cpuPerReq / c.pt1.cpuPerReq, 2)}×` : 'n/a'} |`);
   }
   p();
 }
@@ -178,18 +231,24 @@ for (const s of conc) {
     p(`| same, CPU-normalised | ${fmt(n.cpuPerReq / h.cpuPerReq, 2)}× (${fmt(h.cpuPerReq, 1)} vs ${fmt(n.cpuPerReq, 1)} CPU µs/req) | ${yes(n.cpuPerReq / h.cpuPerReq >= 0.5)} |`);
   }
 }
+for (const c of cmp) {
+  if (!c.pt1 || !c.tr1) continue;
+  const r50 = ratio(c.addP50[1], c.addP50[0]); const r99 = ratio(c.addP99[1], c.addP99[0]);
+  p(`| Translation added latency < 2× passthrough's, ~10 KB request, 1 connection${c.pt1.same_core ? ', same core' : ''} (${c.mode === 'sse' ? 'SSE' : 'JSON'}) | p50 ${signed(c.addP50[1])} vs ${signed(c.addP50[0])} µs = ${fmt(r50, 2)}×; p99 ${signed(c.addP99[1])} vs ${signed(c.addP99[0])} µs = ${fmt(r99, 2)}× | p50 ${yes(r50 !== null && r50 < 2)}, p99 ${yes(r99 !== null && r99 < 2)} |`);
+}
 p(`| ${streams ? fmt(streams.result.steps[streams.result.steps.length - 1]) : '5,000'} concurrent slow streams held with flat memory | ${streamSummary} | ${yes(streamVerdict)} |`);
 p();
 
 // ---- sanity and logs
 p('## Checks');
 p();
-p(`Sanity (one curl per path before the runs): ${sanity.map((s) => `${s.mode}/${s.path} ${s.ok ? 'ok' : `**FAIL** (${s.detail})`}`).join('; ')}.`);
+p(`Sanity (one curl per path before the runs): ${sanity.map((s) => `${s.mode}/${s.route ? `${s.route === 'tr' ? 'translation' : 'passthrough'}/${s.body}/` : ''}${s.path} ${s.ok ? 'ok' : `**FAIL** (${s.detail})`}`).join('; ')}.`);
 const errRows = D.filter((r) => r.errs);
 if (errRows.length) p(`wrk errors: ${errRows.map((r) => `${r.scenario}/${r.path}: ${r.errDetail}`).join('; ')}.`);
 else p('wrk errors: none (no connect/read/write/timeout errors, no non-2xx answers).');
 for (const l of logs) {
-  p(`Gateway log \`${l.name}\` (--log-level warn): ${l.lines} line(s)${l.lines ? ':' : '.'}`);
+  const listening = l.listening === undefined ? '' : l.listening.length ? ` besides the startup line (\`${l.listening[0].replace(/^.*heimdall listening on/, 'heimdall listening on')}\`)` : ' and **no startup "listening on" line**';
+  p(`Gateway log \`${l.name}\` (--log-level warn): ${l.lines} line(s)${listening}${l.lines ? ':' : '.'}`);
   if (l.lines) {
     p('```');
     for (const s of l.sample) p(s);

@@ -298,40 +298,63 @@ start_heimdall hjson "$H_JSON" "$UP_JSON"; HJ_PID=$HPID
 start_heimdall hsse "$H_SSE" "$UP_SSE"; HS_PID=$HPID
 
 # ---------------------------------------------------------------------------------------------
-# Sanity: every path answers the canned message, the streaming ones with the full event sequence.
+# Sanity: every path answers the canned message, the streaming ones with the full event sequence;
+# the translation route answers in Anthropic shape (text and stop reason from the OpenAI answer).
 EXPECT_EVENTS="message_start content_block_start content_block_delta content_block_delta content_block_delta content_block_stop message_delta message_stop"
-sanity() { # mode path url body
-  local mode=$1 path=$2 url=$3 body=$4 out code ok=true detail=""
-  out=$(curl -s -o "$TMP/sanity.body" -w '%{http_code} %{content_type}' -X POST "$url" \
-    -H 'content-type: application/json' -H 'anthropic-version: 2023-06-01' --data "$body" --max-time 10) || true
+sanity() { # mode route body path url
+  local mode=$1 route=$2 body=$3 path=$4 url=$5 out code ok=true detail="" f=$TMP/sanity.body
+  out=$(curl -s -o "$f" -w '%{http_code} %{content_type}' -X POST "$url" \
+    -H 'content-type: application/json' -H 'anthropic-version: 2023-06-01' \
+    --data-binary "@$TMP/req_${body}_${route}_${mode}.json" --max-time 10) || true
   code=${out%% *}
   if [[ $code != 200 ]]; then
-    ok=false; detail="HTTP $out: $(head -c 300 "$TMP/sanity.body" | tr '\n"' ' _')"
+    ok=false; detail="HTTP $out: $(head -c 300 "$f" | tr '\n"' ' _')"
+  elif [[ $route == tr && $path == direct ]]; then # the OpenAI answer itself
+    if [[ $mode == json ]]; then
+      grep -q '"object":"chat.completion"' "$f" || { ok=false; detail="body is not a chat.completion"; }
+    else
+      [[ $(tail -n 2 "$f" | head -n 1) == "data: [DONE]" ]] || { ok=false; detail="stream does not end with [DONE]"; }
+    fi
   elif [[ $mode == json ]]; then
-    grep -q '"id":"msg_bench"' "$TMP/sanity.body" || { ok=false; detail="body lacks msg_bench"; }
+    if [[ $route == pt ]]; then
+      grep -q '"id":"msg_bench"' "$f" || { ok=false; detail="body lacks msg_bench"; }
+    else
+      grep -q '"type":"message"' "$f" && grep -q '"text":"Hello from the bench upstream."' "$f" &&
+        grep -q '"stop_reason":"end_turn"' "$f" || { ok=false; detail="not the translated message: $(head -c 300 "$f" | tr '\n"' ' _')"; }
+    fi
   else
     local ev
-    ev=$(sed -n 's/^event: *//p' "$TMP/sanity.body" | tr -d '\r' | tr '\n' ' ' | sed 's/ $//')
+    ev=$(sed -n 's/^event: *//p' "$f" | tr -d '\r' | tr '\n' ' ' | sed 's/ $//')
     [[ $ev == "$EXPECT_EVENTS" ]] || { ok=false; detail="events: $ev"; }
+    if $ok && [[ $route == tr ]]; then
+      grep -q '"text":" bench upstream."' "$f" && grep -q '"stop_reason":"end_turn"' "$f" ||
+        { ok=false; detail="translated stream lacks the text or end_turn"; }
+    fi
   fi
   detail=${detail//\\/ }
-  printf '{"kind":"sanity","mode":"%s","path":"%s","ok":%s,"content_type":"%s","detail":"%s"}\n' \
-    "$mode" "$path" "$ok" "${out#* }" "$detail" >>"$RESULTS"
-  $ok || log "SANITY FAIL $mode/$path: $detail"
+  printf '{"kind":"sanity","mode":"%s","route":"%s","body":"%s","path":"%s","ok":%s,"content_type":"%s","detail":"%s"}\n' \
+    "$mode" "$route" "$body" "$path" "$ok" "${out#* }" "$detail" >>"$RESULTS"
+  $ok || log "SANITY FAIL $mode/$route/$body/$path: $detail"
 }
-sanity json direct "http://127.0.0.1:$UP_JSON/anthropic/v1/messages" "$REQ_JSON"
-sanity json nginx "http://127.0.0.1:$PX_JSON/anthropic/v1/messages" "$REQ_JSON"
-sanity json heimdall "http://127.0.0.1:$H_JSON/anthropic/v1/messages" "$REQ_JSON"
-sanity sse direct "http://127.0.0.1:$UP_SSE/anthropic/v1/messages" "$REQ_SSE"
-sanity sse nginx "http://127.0.0.1:$PX_SSE/anthropic/v1/messages" "$REQ_SSE"
-sanity sse heimdall "http://127.0.0.1:$H_SSE/anthropic/v1/messages" "$REQ_SSE"
+for mode in json sse; do
+  if [[ $mode == json ]]; then up=$UP_JSON px=$PX_JSON hp=$H_JSON; else up=$UP_SSE px=$PX_SSE hp=$H_SSE; fi
+  for body in small 10k; do
+    sanity "$mode" pt "$body" direct "http://127.0.0.1:$up/anthropic/v1/messages"
+    sanity "$mode" pt "$body" nginx "http://127.0.0.1:$px/anthropic/v1/messages"
+    sanity "$mode" pt "$body" heimdall "http://127.0.0.1:$hp/anthropic/v1/messages"
+    sanity "$mode" tr "$body" direct "http://127.0.0.1:$up$OAI_PATH$OAI_QUERY"
+    sanity "$mode" tr "$body" heimdall "http://127.0.0.1:$hp/anthropic/v1/messages"
+  done
+done
 
 # ---------------------------------------------------------------------------------------------
-# wrk scripts (POST body + a machine-readable summary line).
-wrk_script() { # $1 = request body
+# wrk scripts (POST body read from its file + a machine-readable summary line).
+wrk_script() { # $1 = request body file
   cat <<EOF
 wrk.method = "POST"
-wrk.body = '$1'
+local f = assert(io.open("$1", "rb"))
+wrk.body = f:read("*a")
+f:close()
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["anthropic-version"] = "2023-06-01"
 done = function(summary, latency, requests)
@@ -344,17 +367,19 @@ done = function(summary, latency, requests)
 end
 EOF
 }
-wrk_script "$REQ_JSON" >"$TMP/json.lua"
-wrk_script "$REQ_SSE" >"$TMP/sse.lua"
+for f in "$TMP"/req_*.json; do
+  b=$(basename "$f" .json)
+  wrk_script "$f" >"$TMP/${b#req_}.lua"
+done
 
 CLK_TCK=$(getconf CLK_TCK)
 cpu_ticks() { # sum of utime+stime (fields 14, 15) over the given pids
-  local t=0 p s
+  local t=0 p s fields
   for p in "$@"; do
     s=$(cat /proc/"$p"/stat 2>/dev/null) || continue
     s=${s##*) }   # drop "pid (comm) "; field 14 of the full line is field 12 here
-    read -r -a f <<<"$s"
-    t=$((t + f[11] + f[12]))
+    read -r -a fields <<<"$s"
+    t=$((t + fields[11] + fields[12]))
   done
   echo "$t"
 }
@@ -375,13 +400,16 @@ child_ticks() {
 }
 
 # measure SCENARIO MODE PATH URL CONNS PROXY_PIDS(space-separated, "" for direct) RSS_PID
+# (the request body is the scenario's: globals SC_BODY and SC_ROUTE)
 # Runs wrk (after a warm-up) and records throughput, latency, the proxy's CPU and peak RSS, and how
 # much CPU on the two benchmark cores went to processes that are not part of the benchmark
 # ("foreign" load: other people's builds on a shared machine). A run with more foreign load than
 # BENCH_MAX_FOREIGN % of a core is repeated up to BENCH_RETRIES times; the least disturbed is kept.
 measure() {
   local scenario=$1 mode=$2 path=$3 url=$4 conns=$5 pids=$6 rss_pid=$7
-  local lua=$TMP/$mode.lua out=$TMP/wrk_${scenario}_$path.txt
+  local lua=$TMP/${SC_BODY}_${SC_ROUTE}_$mode.lua out=$TMP/wrk_${scenario}_$path.txt
+  local body_bytes
+  body_bytes=$(stat -c %s "$TMP/req_${SC_BODY}_${SC_ROUTE}_$mode.json")
   local same=false
   [[ $scenario == *same ]] && same=true
   taskset -c "$LCORE" wrk -t1 -c"$conns" -d"$WARMUP" -s "$lua" "$url" >/dev/null 2>&1 || true
@@ -412,8 +440,8 @@ measure() {
     local ours=$(((c1 - c0) + (u1 - u0) + (w1 - w0)))
     local busy=$(((b1 - b0) + (lb1 - lb0)))
     foreign=$(((busy > ours ? busy - ours : 0) * 100 / ((t1 - t0) > 0 ? (t1 - t0) : 1)))
-    line=$(printf '{"kind":"wrk","scenario":"%s","mode":"%s","path":"%s","same_core":%s,"conns":%d,"clk_tck":%d,"proxy_cpu_ticks":%d,"upstream_cpu_ticks":%d,"wrk_cpu_ticks":%d,"proxy_hwm_kb":%d,"proxy_rss_kb":%d,"proxy_alive_after":%s,"core_busy":%d,"core_total":%d,"load_core_busy":%d,"load_core_total":%d,"foreign_pct":%d,"attempt":%d,"wrk":%s}' \
-      "$scenario" "$mode" "$path" "$same" "$conns" "$CLK_TCK" $((c1 - c0)) $((u1 - u0)) $((w1 - w0)) "${hwm:-0}" "${rss:-0}" "$alive_after" \
+    line=$(printf '{"kind":"wrk","scenario":"%s","mode":"%s","route":"%s","body":"%s","body_bytes":%d,"path":"%s","same_core":%s,"conns":%d,"clk_tck":%d,"proxy_cpu_ticks":%d,"upstream_cpu_ticks":%d,"wrk_cpu_ticks":%d,"proxy_hwm_kb":%d,"proxy_rss_kb":%d,"proxy_alive_after":%s,"core_busy":%d,"core_total":%d,"load_core_busy":%d,"load_core_total":%d,"foreign_pct":%d,"attempt":%d,"wrk":%s}' \
+      "$scenario" "$mode" "$SC_ROUTE" "$SC_BODY" "$body_bytes" "$path" "$same" "$conns" "$CLK_TCK" $((c1 - c0)) $((u1 - u0)) $((w1 - w0)) "${hwm:-0}" "${rss:-0}" "$alive_after" \
       $((b1 - b0)) $((t1 - t0)) $((lb1 - lb0)) $((lt1 - lt0)) "$foreign" "$attempt" "$res")
     if ((best_foreign < 0 || foreign < best_foreign)); then best_line=$line best_foreign=$foreign; fi
     log "$scenario $path (attempt $attempt): $(sed -n 's/^Requests\/sec: *//p' "$out") req/s, $(printf '%s' "$res" | sed -n 's/.*"p50_us":\([0-9]*\).*"p99_us":\([0-9]*\).*/p50 \1 us p99 \2 us/p'), foreign load ${foreign}%"
@@ -426,21 +454,35 @@ measure() {
 repin() { local c=$1 p; shift; for p in "$@"; do taskset -a -p -c "$c" "$p" >/dev/null; done; }
 
 META_LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
-SCENARIOS=("json_c$CONNS json $CONNS" "sse_c$CONNS sse $CONNS" "json_c1 json 1" "sse_c1 sse 1")
+META_START=$(date -u '+%Y-%m-%d %H:%M UTC')
+# Scenario: NAME MODE CONNS ROUTE(pt|tr) BODY(small|10k) PATHS(d=direct n=nginx h=heimdall).
+# "direct" for the translation route is wrk -> the OpenAI deployment URL of the upstream, same body.
+SCENARIOS=("json_c$CONNS json $CONNS pt small dnh" "sse_c$CONNS sse $CONNS pt small dnh"
+  "json_c1 json 1 pt small dnh" "sse_c1 sse 1 pt small dnh")
 # Informational: the one-connection runs again with the proxy moved onto the load core, so that no
 # request crosses cores (separates the proxy's own work from cross-core wake-up latency).
-[[ $SAME_CORE_C1 == 1 ]] && SCENARIOS+=("json_c1same json 1" "sse_c1same sse 1")
+[[ $SAME_CORE_C1 == 1 ]] && SCENARIOS+=("json_c1same json 1 pt small dnh" "sse_c1same sse 1 pt small dnh")
+# ~10 KB Claude-Code-like body: passthrough vs translation, throughput and one-connection latency
+# (same core unless BENCH_SAME_CORE_C1=0).
+c1=c1; [[ $SAME_CORE_C1 == 1 ]] && c1=c1same
+SCENARIOS+=("pt10k_json_c$CONNS json $CONNS pt 10k nh" "tr10k_json_c$CONNS json $CONNS tr 10k h"
+  "pt10k_sse_c$CONNS sse $CONNS pt 10k nh" "tr10k_sse_c$CONNS sse $CONNS tr 10k h"
+  "pt10k_json_$c1 json 1 pt 10k dnh" "tr10k_json_$c1 json 1 tr 10k dh"
+  "pt10k_sse_$c1 sse 1 pt 10k dnh" "tr10k_sse_$c1 sse 1 tr 10k dh")
 for sc in "${SCENARIOS[@]}"; do
-  read -r scenario mode conns <<<"$sc"
+  read -r scenario mode conns SC_ROUTE SC_BODY paths <<<"$sc"
+  if [[ -n $SCENARIO_FILTER && ! $scenario =~ $SCENARIO_FILTER ]]; then continue; fi
   if [[ $mode == json ]]; then up=$UP_JSON px=$PX_JSON hp=$H_JSON hpid=$HJ_PID; else up=$UP_SSE px=$PX_SSE hp=$H_SSE hpid=$HS_PID; fi
   if [[ $scenario == *same ]]; then
     repin "$LCORE" "$PX_PID" "$PX_WORKER" "$HJ_PID" "$HS_PID"
   else
     repin "$PCORE" "$PX_PID" "$PX_WORKER" "$HJ_PID" "$HS_PID"
   fi
-  measure "$scenario" "$mode" direct "http://127.0.0.1:$up/anthropic/v1/messages" "$conns" "" ""
-  measure "$scenario" "$mode" nginx "http://127.0.0.1:$px/anthropic/v1/messages" "$conns" "$PX_PID $PX_WORKER" "$PX_WORKER"
-  measure "$scenario" "$mode" heimdall "http://127.0.0.1:$hp/anthropic/v1/messages" "$conns" "$hpid" "$hpid"
+  upath=/anthropic/v1/messages
+  [[ $SC_ROUTE == tr ]] && upath=$OAI_PATH$OAI_QUERY
+  [[ $paths == *d* ]] && measure "$scenario" "$mode" direct "http://127.0.0.1:$up$upath" "$conns" "" ""
+  [[ $paths == *n* ]] && measure "$scenario" "$mode" nginx "http://127.0.0.1:$px$upath" "$conns" "$PX_PID $PX_WORKER" "$PX_WORKER"
+  [[ $paths == *h* ]] && measure "$scenario" "$mode" heimdall "http://127.0.0.1:$hp/anthropic/v1/messages" "$conns" "$hpid" "$hpid"
 done
 repin "$PCORE" "$PX_PID" "$PX_WORKER" "$HJ_PID" "$HS_PID"
 
@@ -472,8 +514,12 @@ for name in hjson hsse hslow; do
   [[ -f $f ]] || continue
   node -e '
     const fs = require("fs"); const [name, f] = process.argv.slice(1);
-    const lines = fs.readFileSync(f, "utf8").split("\n").filter(Boolean);
-    console.log(JSON.stringify({ kind: "log", name, lines: lines.length, sample: lines.slice(0, 8).map((l) => l.slice(0, 300)) }));
+    const all = fs.readFileSync(f, "utf8").split("\n").filter(Boolean);
+    // The startup line is printed at every log level (it carries the bound port); it is not a warning.
+    const listening = all.filter((l) => l.includes("heimdall listening on "));
+    const lines = all.filter((l) => !l.includes("heimdall listening on "));
+    console.log(JSON.stringify({ kind: "log", name, lines: lines.length, sample: lines.slice(0, 8).map((l) => l.slice(0, 300)),
+      listening: listening.map((l) => l.slice(0, 300)) }));
   ' "$name" "$f" >>"$RESULTS"
 done
 for p in "$HJ_PID" "$HS_PID"; do alive "$p" || log "heimdall pid $p is not alive at the end of the run"; done
@@ -482,7 +528,9 @@ node -e 'console.log(JSON.stringify({kind:"meta", ...JSON.parse(process.argv[1])
   cat <<EOF
 {"commit":"$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)",
  "dirty_files":$(git -C "$ROOT" status --porcelain 2>/dev/null | wc -l),
- "date":"$(date -u '+%Y-%m-%d %H:%M UTC')",
+ "date":"$(date -u '+%Y-%m-%d %H:%M UTC')", "date_start":"$META_START",
+ "body_bytes":{$(for f in "$TMP"/req_*.json; do b=$(basename "$f" .json); printf '"%s":%d,' "${b#req_}" "$(stat -c %s "$f")"; done | sed 's/,$//')},
+ "scenario_filter":"$SCENARIO_FILTER",
  "binary":"$BIN", "build_type":"$(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$(dirname "$BIN")/CMakeCache.txt" 2>/dev/null)", "binary_mtime":"$BIN_MTIME", "binary_id":"$BIN_ID",
  "binary_replaced_during_run":$([[ $(date -u -r "$BIN" '+%Y-%m-%d %H:%M:%S UTC') == "$BIN_MTIME" ]] && echo false || echo true),
  "kernel":"$(uname -r)", "cpus":$(nproc), "cpu_model":"$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo | tr -d '"')",
@@ -494,8 +542,8 @@ EOF
 )" >>"$RESULTS"
 
 mkdir -p "$(dirname "$OUT")"
+cp "$RESULTS" "${OUT%.md}.jsonl" # first, so that the raw numbers survive a report error
 node "$HERE/report.mjs" "$RESULTS" >"$TMP/report.md"
 cp "$TMP/report.md" "$OUT"
-cp "$RESULTS" "${OUT%.md}.jsonl"
 cat "$TMP/report.md"
 log "report written to $OUT (raw data: ${OUT%.md}.jsonl)"

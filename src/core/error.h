@@ -3,6 +3,7 @@
 // never throw. Each inbound API renders an Error in its own wire shape.
 
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 
@@ -37,6 +38,10 @@ struct Error {
   static Error timeout(std::string msg) { return {ErrorKind::Timeout, 504, std::move(msg)}; }
   static Error overloaded(std::string msg) { return {ErrorKind::Overloaded, 529, std::move(msg)}; }
 };
+
+// Anthropic's error-type vocabulary (the gateway's canonical one): status -> type name, and back.
+std::string_view errorTypeForStatus(unsigned status);
+Error errorFromAnthropicType(std::string_view type, std::string message, ErrorKind fallback);
 
 // A value or an Error. Small on purpose: std::expected is C++23.
 template <class T> class Result {

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <limits>
+
 namespace hd::json {
 
 Result<boost::json::value> parse(std::string_view text, std::size_t max_depth) {
@@ -41,6 +43,39 @@ std::optional<bool> getBool(const boost::json::object& obj, std::string_view key
     return std::nullopt;
   }
   return v->get_bool();
+}
+
+std::optional<std::int64_t> asInt(const boost::json::value& v) {
+  if (v.is_int64()) {
+    return v.get_int64();
+  }
+  if (v.is_uint64()) {
+    if (v.get_uint64() > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+      return std::nullopt;
+    }
+    return static_cast<std::int64_t>(v.get_uint64());
+  }
+  if (v.is_double()) {
+    // Only doubles that are exactly representable integers (|d| < 2^53).
+    double d = v.get_double();
+    if (d > -9.0e15 && d < 9.0e15 && static_cast<double>(static_cast<std::int64_t>(d)) == d) {
+      return static_cast<std::int64_t>(d);
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<double> asDouble(const boost::json::value& v) {
+  if (v.is_double()) {
+    return v.get_double();
+  }
+  if (v.is_int64()) {
+    return static_cast<double>(v.get_int64());
+  }
+  if (v.is_uint64()) {
+    return static_cast<double>(v.get_uint64());
+  }
+  return std::nullopt;
 }
 
 std::string quote(std::string_view s) {

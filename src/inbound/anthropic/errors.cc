@@ -22,31 +22,6 @@ std::string errorBody(const Error& err) {
   return js::serialize(o);
 }
 
-std::string_view errorTypeForStatus(unsigned status) {
-  switch (status) {
-  case 400:
-    return "invalid_request_error";
-  case 401:
-    return "authentication_error";
-  case 402:
-    return "billing_error";
-  case 403:
-    return "permission_error";
-  case 404:
-    return "not_found_error";
-  case 408:
-    return "timeout_error";
-  case 413:
-    return "request_too_large";
-  case 429:
-    return "rate_limit_error";
-  case 529:
-    return "overloaded_error";
-  default:
-    return status >= 500 ? "api_error" : "invalid_request_error";
-  }
-}
-
 std::string mapUpstreamError(unsigned status, std::string_view body, std::string_view provider) {
   std::string message;
   auto parsed = json::parse(body);

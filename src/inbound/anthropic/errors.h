@@ -10,7 +10,6 @@
 namespace hd::inbound::anthropic {
 
 std::string errorBody(const Error& err);
-std::string_view errorTypeForStatus(unsigned status);
 
 // Upstream non-2xx response -> the body the client receives (same status). Anthropic-shaped bodies pass
 // through verbatim; other shapes are rewrapped with the provider named in the message.

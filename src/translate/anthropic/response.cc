@@ -60,31 +60,7 @@ std::optional<Error> errorBody(const js::object& o) {
 } // namespace
 
 Error errorFromType(std::string_view type, std::string message) {
-  if (type == "invalid_request_error") {
-    return Error::invalidRequest(std::move(message));
-  }
-  if (type == "authentication_error") {
-    return Error::authentication(std::move(message));
-  }
-  if (type == "permission_error") {
-    return Error::permission(std::move(message));
-  }
-  if (type == "not_found_error") {
-    return Error::notFound(std::move(message));
-  }
-  if (type == "request_too_large") {
-    return Error::tooLarge(std::move(message));
-  }
-  if (type == "rate_limit_error") {
-    return Error::rateLimit(std::move(message));
-  }
-  if (type == "timeout_error") {
-    return Error::timeout(std::move(message));
-  }
-  if (type == "overloaded_error") {
-    return Error::overloaded(std::move(message));
-  }
-  return Error::internal(std::move(message));
+  return errorFromAnthropicType(type, std::move(message), ErrorKind::Api);
 }
 
 Result<ir::Response> responseToIr(std::string_view body) {

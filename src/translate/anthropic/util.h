@@ -9,13 +9,13 @@
 #include <string_view>
 
 #include "core/error.h"
+#include "core/json_util.h"
 #include "core/usage.h"
 
 namespace hd::translate::anthropic::detail {
 
-// Integral JSON number (int64, uint64 within range, or a double without fraction); nullopt otherwise.
-std::optional<std::int64_t> asInt(const boost::json::value& v);
-std::optional<double> asDouble(const boost::json::value& v);
+using hd::json::asDouble;
+using hd::json::asInt;
 
 // A member, with JSON null treated as absent (the SDK sends null for many optional fields).
 const boost::json::value* member(const boost::json::object& o, std::string_view key);

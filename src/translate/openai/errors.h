@@ -26,7 +26,6 @@ MappedError mapOpenAIError(int status, std::string_view body);
 MappedError mapOpenAIErrorValue(int status, const boost::json::value& error);
 
 // Anthropic error type -> the gateway's Error (status and kind).
-Error errorFromAnthropicType(std::string_view type, std::string message);
 
 // {"error":{"message","type","param":null,"code"}} as OpenAI clients expect it.
 std::string openAIErrorBody(const Error& err);

@@ -66,7 +66,7 @@ Result<ir::Response> responseFromOpenAI(std::string_view body) {
   const auto& o = parsed->get_object();
   if (const auto* err = o.if_contains("error"); err != nullptr && (err->is_object() || err->is_string())) {
     auto mapped = mapOpenAIErrorValue(0, *err);
-    return errorFromAnthropicType(mapped.type, std::move(mapped.message));
+    return errorFromAnthropicType(mapped.type, std::move(mapped.message), ErrorKind::BadGateway);
   }
   const auto* choices = o.if_contains("choices");
   if (choices == nullptr || !choices->is_array() || choices->get_array().empty() ||

@@ -37,38 +37,6 @@ std::string makeDataUrl(std::string_view media_type, std::string_view base64) {
   return out;
 }
 
-std::optional<std::int64_t> asInt(const js::value& v) {
-  if (v.is_int64()) {
-    return v.get_int64();
-  }
-  if (v.is_uint64()) {
-    if (v.get_uint64() > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
-      return std::nullopt;
-    }
-    return static_cast<std::int64_t>(v.get_uint64());
-  }
-  if (v.is_double()) {
-    double d = v.get_double();
-    if (d >= -9.0e15 && d <= 9.0e15 && static_cast<double>(static_cast<std::int64_t>(d)) == d) {
-      return static_cast<std::int64_t>(d);
-    }
-  }
-  return std::nullopt;
-}
-
-std::optional<double> asDouble(const js::value& v) {
-  if (v.is_double()) {
-    return v.get_double();
-  }
-  if (v.is_int64()) {
-    return static_cast<double>(v.get_int64());
-  }
-  if (v.is_uint64()) {
-    return static_cast<double>(v.get_uint64());
-  }
-  return std::nullopt;
-}
-
 std::string_view asStringView(const js::value& v) {
   if (!v.is_string()) {
     return {};

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "core/error.h"
+#include "core/json_util.h"
 #include "core/usage.h"
 
 namespace hd::translate::openai::detail {
@@ -20,9 +21,8 @@ struct DataUrl {
 std::optional<DataUrl> parseDataUrl(std::string_view url);
 std::string makeDataUrl(std::string_view media_type, std::string_view base64);
 
-// Integral JSON number (int64, uint64 within range, or a double with no fraction); nullopt otherwise.
-std::optional<std::int64_t> asInt(const boost::json::value& v);
-std::optional<double> asDouble(const boost::json::value& v);
+using hd::json::asDouble;
+using hd::json::asInt;
 std::string_view asStringView(const boost::json::value& v); // "" unless a string
 // The member, or nullptr when absent or JSON null (OpenAI treats null as absent).
 const boost::json::value* field(const boost::json::object& o, std::string_view key);

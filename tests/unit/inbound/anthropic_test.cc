@@ -27,7 +27,7 @@ TEST(AnthropicErrors, AzureShapeIsRewrapped) {
 TEST(AnthropicErrors, StatusToType) {
   EXPECT_EQ(errorTypeForStatus(429), "rate_limit_error");
   EXPECT_EQ(errorTypeForStatus(413), "request_too_large");
-  EXPECT_EQ(errorTypeForStatus(503), "api_error");
+  EXPECT_EQ(errorTypeForStatus(500), "api_error");
   EXPECT_EQ(errorTypeForStatus(529), "overloaded_error");
   auto body = boost::json::parse(errorBody(Error::tooLarge("too big")));
   EXPECT_EQ(body.at("error").at("type"), "request_too_large");

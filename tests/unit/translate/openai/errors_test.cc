@@ -81,10 +81,10 @@ TEST(OpenAIErrors, UnparseableBodies) {
 }
 
 TEST(OpenAIErrors, ErrorFromAnthropicType) {
-  EXPECT_EQ(errorFromAnthropicType("rate_limit_error", "x").status, 429);
-  EXPECT_EQ(errorFromAnthropicType("overloaded_error", "x").status, 529);
-  EXPECT_EQ(errorFromAnthropicType("invalid_request_error", "x").status, 400);
-  EXPECT_EQ(errorFromAnthropicType("api_error", "x").status, 502);
+  EXPECT_EQ(errorFromAnthropicType("rate_limit_error", "x", ErrorKind::BadGateway).status, 429);
+  EXPECT_EQ(errorFromAnthropicType("overloaded_error", "x", ErrorKind::BadGateway).status, 529);
+  EXPECT_EQ(errorFromAnthropicType("invalid_request_error", "x", ErrorKind::BadGateway).status, 400);
+  EXPECT_EQ(errorFromAnthropicType("api_error", "x", ErrorKind::BadGateway).status, 502);
 }
 
 TEST(OpenAIErrors, OpenAIShapedBodies) {
