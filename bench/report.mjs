@@ -127,7 +127,9 @@ for (const mode of ['json', 'sse']) {
     addP50: [added(pt1, 'p50'), added(tr1, 'p50')], addP99: [added(pt1, 'p99'), added(tr1, 'p99')],
     nginx1: pt1 && get(pt1.scenario, 'nginx'), nginxc: ptc && get(ptc.scenario, 'nginx') });
 }
+// A ratio of added latencies is meaningless when the passthrough's is not positive (noise).
 const ratio = (a, b) => (a === null || b === null || !(b > 0) ? null : a / b);
+const times = (r) => (r === null ? 'n/a' : `${fmt(r, 2)}×`);
 if (cmp.some((c) => c.ptc || c.pt1 || c.trc || c.tr1)) {
   p('## Translation vs passthrough (~10 KB Claude-Code-like request)');
   p();
@@ -144,7 +146,7 @@ if (cmp.some((c) => c.ptc || c.pt1 || c.trc || c.tr1)) {
     }
     row('heimdall passthrough', c.ptc, c.pt1, 0);
     row('heimdall translation', c.trc, c.tr1, 1);
-    p(`| ${c.mode === 'sse' ? 'SSE' : 'JSON'} | **translation ÷ passthrough** | ${c.trc && c.ptc ? `${fmt(c.trc.rps / c.ptc.rps, 2)}×` : 'n/a'} | | | ${c.trc && c.ptc ? `${fmt(c.trc.cpuPerReq / c.ptc.cpuPerReq, 2)}×` : 'n/a'} | ${c.tr1 && c.pt1 ? `${fmt(c.tr1.rps / c.pt1.rps, 2)}×` : 'n/a'} | | | **${fmt(ratio(c.addP50[1], c.addP50[0]), 2)}×** | **${fmt(ratio(c.addP99[1], c.addP99[0]), 2)}×** | ${c.tr1 && c.pt1 ? `${fmt(c.tr1.cpuPerReq / c.pt1.cpuPerReq, 2)}×` : 'n/a'} |`);
+    p(`| ${c.mode === 'sse' ? 'SSE' : 'JSON'} | **translation ÷ passthrough** | ${c.trc && c.ptc ? `${fmt(c.trc.rps / c.ptc.rps, 2)}×` : 'n/a'} | | | ${c.trc && c.ptc ? `${fmt(c.trc.cpuPerReq / c.ptc.cpuPerReq, 2)}×` : 'n/a'} | ${c.tr1 && c.pt1 ? `${fmt(c.tr1.rps / c.pt1.rps, 2)}×` : 'n/a'} | | | **${times(ratio(c.addP50[1], c.addP50[0]))}** | **${times(ratio(c.addP99[1], c.addP99[0]))}** | ${c.tr1 && c.pt1 ? `${fmt(c.tr1.cpuPerReq / c.pt1.cpuPerReq, 2)}×` : 'n/a'} |`);
   }
   p();
 }
@@ -234,7 +236,7 @@ for (const s of conc) {
 for (const c of cmp) {
   if (!c.pt1 || !c.tr1) continue;
   const r50 = ratio(c.addP50[1], c.addP50[0]); const r99 = ratio(c.addP99[1], c.addP99[0]);
-  p(`| Translation added latency < 2× passthrough's, ~10 KB request, 1 connection${c.pt1.same_core ? ', same core' : ''} (${c.mode === 'sse' ? 'SSE' : 'JSON'}) | p50 ${signed(c.addP50[1])} vs ${signed(c.addP50[0])} µs = ${fmt(r50, 2)}×; p99 ${signed(c.addP99[1])} vs ${signed(c.addP99[0])} µs = ${fmt(r99, 2)}× | p50 ${yes(r50 !== null && r50 < 2)}, p99 ${yes(r99 !== null && r99 < 2)} |`);
+  p(`| Translation added latency < 2× passthrough's, ~10 KB request, 1 connection${c.pt1.same_core ? ', same core' : ''} (${c.mode === 'sse' ? 'SSE' : 'JSON'}) | p50 ${signed(c.addP50[1])} vs ${signed(c.addP50[0])} µs = ${times(r50)}; p99 ${signed(c.addP99[1])} vs ${signed(c.addP99[0])} µs = ${times(r99)} | p50 ${yes(r50 === null ? null : r50 < 2)}, p99 ${yes(r99 === null ? null : r99 < 2)} |`);
 }
 p(`| ${streams ? fmt(streams.result.steps[streams.result.steps.length - 1]) : '5,000'} concurrent slow streams held with flat memory | ${streamSummary} | ${yes(streamVerdict)} |`);
 p();

@@ -481,6 +481,10 @@ Provider parseProvider(Reader& r, const std::string& name, const js::value& v, c
   if (const auto* x = o.if_contains("network_config")) {
     p.network = parseNetwork(r, *x, path + ".network_config");
   }
+  if (name != "anthropic" && name != "azure" && name != "openai" && p.network.base_url.empty()) {
+    fail(path + ".network_config.base_url", "required for a custom provider (the server's URL, e.g. "
+                                            "http://127.0.0.1:8000/v1)");
+  }
   return p;
 }
 

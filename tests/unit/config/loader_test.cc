@@ -102,6 +102,13 @@ TEST(ConfigLoader, CustomOpenAICompatibleProvider) {
   EXPECT_TRUE(p->network.beta_header_overrides.at("fast-mode-"));
 }
 
+TEST(ConfigLoader, CustomProviderNeedsBaseUrl) {
+  EXPECT_EQ(errorOf(R"({"providers":{"groq":{"keys":[{"name":"a","value":"x"}],
+      "custom_provider_config":{"base_provider_type":"openai"}}}})"),
+            "providers.groq.network_config.base_url: required for a custom provider (the server's URL, e.g. "
+            "http://127.0.0.1:8000/v1)");
+}
+
 TEST(ConfigLoader, SyntaxErrorIsClear) {
   EXPECT_NE(errorOf("{\"providers\": ").find("not valid JSON"), std::string::npos);
 }
