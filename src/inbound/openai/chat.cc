@@ -138,8 +138,10 @@ void registerRoutes(http::Router& router, const Context& ctx) {
   router.add(verb::post, "/openai/deployments/{deployment}/chat/completions", chat(ModelSource::Deployment, "azure"));
   router.add(verb::post, "/openai/openai/deployments/{deployment}/chat/completions",
              chat(ModelSource::Deployment, "azure"));
-  auto models = [ctx](http::ServerExchange& ex) {
-    return anthropic::handleOpenAIModels(anthropic::Context{ctx.config}, ex);
+  // The handlers are coroutines taking their context by reference: it must live in the router (here, in the
+  // lambda's capture), never be a temporary.
+  auto models = [models_ctx = anthropic::Context{ctx.config}](http::ServerExchange& ex) {
+    return anthropic::handleOpenAIModels(models_ctx, ex);
   };
   router.add(verb::get, "/openai/v1/models", models);
   router.add(verb::get, "/openai/models", models);
