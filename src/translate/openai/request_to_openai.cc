@@ -301,14 +301,7 @@ private:
       if (b.type == ir::BlockType::Text) {
         parts.push_back(textPart(b.text));
       } else if (b.type == ir::BlockType::ToolUse) {
-        js::object fn;
-        fn["name"] = b.name;
-        fn["arguments"] = detail::serializeArguments(b.input);
-        js::object call;
-        call["id"] = b.id;
-        call["type"] = "function";
-        call["function"] = std::move(fn);
-        calls.push_back(std::move(call));
+        calls.push_back(detail::toolCall(b));
       } else if (b.type == ir::BlockType::ToolResult) {
         return Error::invalidRequest(
             fmt::format("messages[{}].content[{}]: tool_result blocks belong in user messages", i, j));

@@ -151,14 +151,7 @@ std::string responseToOpenAI(const ir::Response& response, std::string_view mode
       reasoning.append(b.text);
       break;
     case ir::BlockType::ToolUse: {
-      js::object fn;
-      fn["name"] = b.name;
-      fn["arguments"] = detail::serializeArguments(b.input);
-      js::object call;
-      call["id"] = b.id;
-      call["type"] = "function";
-      call["function"] = std::move(fn);
-      calls.push_back(std::move(call));
+      calls.push_back(detail::toolCall(b));
       break;
     }
     default:

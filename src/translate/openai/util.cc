@@ -64,6 +64,17 @@ js::value parseArguments(std::string_view args) {
   return js::string(args);
 }
 
+js::object toolCall(const ir::Block& b) {
+  js::object fn;
+  fn["name"] = b.name;
+  fn["arguments"] = serializeArguments(b.input);
+  js::object call;
+  call["id"] = b.id;
+  call["type"] = "function";
+  call["function"] = std::move(fn);
+  return call;
+}
+
 std::string serializeArguments(const js::value& input) {
   if (input.is_string()) {
     return std::string(asStringView(input));

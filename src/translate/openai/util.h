@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "core/error.h"
+#include "core/ir.h"
 #include "core/json_util.h"
 #include "core/usage.h"
 
@@ -34,6 +35,8 @@ Error bad(std::string_view path, std::string_view what);
 boost::json::value parseArguments(std::string_view args);
 // IR tool input -> arguments text: objects serialised, raw strings as they are, null as "{}".
 std::string serializeArguments(const boost::json::value& input);
+// An IR tool_use block as an OpenAI tool call {id, type:"function", function:{name, arguments}}.
+boost::json::object toolCall(const ir::Block& tool_use);
 
 // OpenAI finish_reason -> Anthropic stop_reason. `called_tools`: the answer contained tool calls.
 std::string stopReasonFromFinish(std::string_view finish_reason, bool called_tools);
