@@ -69,7 +69,7 @@ if (meta.body_bytes) {
   const b = meta.body_bytes;
   p(`Request bodies: small ${b.small_pt_json} B (JSON) / ${b.small_pt_sse} B (SSE); Claude-Code-like ${fmt(b['10k_pt_json'])} B passthrough (\`azure/claude-sonnet-4-6\`) and ${fmt(b['10k_tr_json'])} B translation (\`azure/gpt-4o\`, answered by the upstream as an Azure OpenAI chat.completion / chunk stream). The "direct" path of the translation route posts the same body to the upstream's OpenAI deployment URL.`);
 }
-p(`"Foreign load" is CPU time on the two benchmark cores used by processes that are not part of the benchmark (anything but the proxy, the upstream nginx and wrk), in % of one core over the run. A run above ${MAXF}% was repeated up to ${meta.retries ?? 0} times and the least disturbed attempt kept (column "try").`);
+p(`"Foreign load" is CPU time on the two benchmark cores used by processes that are not part of the benchmark (anything but the proxy, the upstream nginx and wrk), in % of one core over the run. A run above ${MAXF}% was repeated up to ${meta.retries ?? 0} times and the least disturbed attempt kept (column "try")${meta.quiet_wait !== undefined ? `; before each attempt the harness waited (up to ${meta.quiet_wait} s) until the idle cores were below ${MAXF}% busy, ${meta.quiet_waited_s} s in all this run` : ''}.`);
 const contended = D.filter((r) => r.foreign !== null && r.foreign > MAXF);
 if (contended.length) {
   p();
@@ -200,8 +200,8 @@ if (streams) {
   }
   const c1 = checks[0] || {};
   streamVerdict = checks.length > 0 && checks.every((c) => c.allOk && c.driftOk && c.linearOk) && retainOk !== false && !!streams.gateway_alive_after;
-  streamSummary = `${fmt(c1.lastTarget)} streams, ${fmt(c1.avg, 1)} KiB/stream; all ok: ${checks.map((c) => c.allOk).join('/')}; hold drift ok: ${checks.map((c) => c.driftOk).join('/')}; linear: ${checks.map((c) => c.linearOk).join('/')}${retainOk === null ? '' : `; wave-2 RSS after close within 5% of wave 1: ${retainOk}`}`;
-  p(`Flat-memory checks: every stream of every wave got its first event and ended with message_stop (${checks.map((c) => yes(c.allOk)).join(', ')}); RSS drift while holding the peak ≤ max(1 MiB, 5%) (${checks.map((c) => yes(c.driftOk)).join(', ')}); per-stream memory of the last step ≤ 1.5× the first step's (${checks.map((c) => yes(c.linearOk)).join(', ')})${retainOk === null ? '' : `; RSS after wave 2 closed within 5% (+1 MiB) of after wave 1 (${yes(retainOk)})`}; gateway alive afterwards (${yes(!!streams.gateway_alive_after)}).`);
+  streamSummary = `${fmt(c1.lastTarget)} streams, ${fmt(c1.avg, 1)} KiB/stream; all ok: ${checks.map((c) => c.allOk).join('/')}; hold drift ok: ${checks.map((c) => c.driftOk).join('/')}; linear: ${checks.map((c) => c.linearOk).join('/')}${retainOk === null ? '' : `; wave-${checks.length} RSS after close within 5% of wave 1: ${retainOk}`}`;
+  p(`Flat-memory checks: every stream of every wave got its first event and ended with message_stop (${checks.map((c) => yes(c.allOk)).join(', ')}); RSS drift while holding the peak ≤ max(1 MiB, 5%) (${checks.map((c) => yes(c.driftOk)).join(', ')}); per-stream memory of the last step ≤ 1.5× the first step's (${checks.map((c) => yes(c.linearOk)).join(', ')})${retainOk === null ? '' : `; RSS after wave ${checks.length} closed within 5% (+1 MiB) of after wave 1 (${yes(retainOk)})`}; gateway alive afterwards (${yes(!!streams.gateway_alive_after)}).`);
   p();
 }
 

@@ -21,6 +21,7 @@
 #   BENCH_STREAM_STEPS [1000,2500,5000]   BENCH_STREAM_EVENTS [30]   BENCH_STREAM_INTERVAL_MS [1000]
 #   BENCH_STREAM_WAVES [2]   BENCH_SKIP_STREAMS [0]   BENCH_SAME_CORE_C1 [1]
 #   BENCH_RETRIES [2]   BENCH_MAX_FOREIGN [15] (% of a core used by unrelated processes before a run is redone)   BENCH_PROXY_CORE [0]   BENCH_LOAD_CORE [1]
+#   BENCH_QUIET_WAIT [300] (s a measurement may wait for the cores to be quiet before it starts)
 #   BENCH_OUT [bench/results/latest.md]   BENCH_SCENARIOS [all] (bash regex on scenario names)   BENCH_BODY_BYTES [10240]
 set -euo pipefail
 
@@ -38,6 +39,7 @@ SKIP_STREAMS=${BENCH_SKIP_STREAMS:-0}
 SAME_CORE_C1=${BENCH_SAME_CORE_C1:-1}
 RETRIES=${BENCH_RETRIES:-2}
 MAX_FOREIGN=${BENCH_MAX_FOREIGN:-15}
+QUIET_WAIT=${BENCH_QUIET_WAIT:-300}
 PCORE=${BENCH_PROXY_CORE:-0}
 LCORE=${BENCH_LOAD_CORE:-1}
 OUT=${BENCH_OUT:-$HERE/results/latest.md}
@@ -399,6 +401,29 @@ child_ticks() {
     printf "%d\n", t * hz }' "$TMP/times")
 }
 
+# wait_quiet: between runs nothing of the benchmark uses the CPU, so whatever keeps the two cores
+# busy is foreign load (someone's build). Sample 1 s at a time until it is at most BENCH_MAX_FOREIGN %
+# of one core, for up to BENCH_QUIET_WAIT s; the time waited is added to QUIET_WAITED.
+QUIET_WAITED=0
+wait_quiet() {
+  local waited=0 b0 t0 lb0 lt0 b1 t1 lb1 lt1 busy
+  while :; do
+    read -r b0 t0 < <(core_ticks "$PCORE")
+    read -r lb0 lt0 < <(core_ticks "$LCORE")
+    sleep 1
+    read -r b1 t1 < <(core_ticks "$PCORE")
+    read -r lb1 lt1 < <(core_ticks "$LCORE")
+    busy=$((((b1 - b0) + (lb1 - lb0)) * 100 / ((t1 - t0) > 0 ? (t1 - t0) : 1)))
+    ((busy <= MAX_FOREIGN)) && break
+    ((waited == 0)) && log "cores busy (${busy}% of a core outside the benchmark); waiting up to ${QUIET_WAIT}s for quiet"
+    waited=$((waited + 1))
+    ((waited >= QUIET_WAIT)) && { log "still busy after ${QUIET_WAIT}s; measuring anyway"; break; }
+  done
+  ((waited > 0)) && log "waited ${waited}s for quiet cores"
+  QUIET_WAITED=$((QUIET_WAITED + waited))
+  return 0
+}
+
 # measure SCENARIO MODE PATH URL CONNS PROXY_PIDS(space-separated, "" for direct) RSS_PID
 # (the request body is the scenario's: globals SC_BODY and SC_ROUTE)
 # Runs wrk (after a warm-up) and records throughput, latency, the proxy's CPU and peak RSS, and how
@@ -412,9 +437,10 @@ measure() {
   body_bytes=$(stat -c %s "$TMP/req_${SC_BODY}_${SC_ROUTE}_$mode.json")
   local same=false
   [[ $scenario == *same ]] && same=true
-  taskset -c "$LCORE" wrk -t1 -c"$conns" -d"$WARMUP" -s "$lua" "$url" >/dev/null 2>&1 || true
   local attempt best_line="" best_foreign=-1 line foreign
   for ((attempt = 1; attempt <= RETRIES + 1; attempt++)); do
+    wait_quiet
+    taskset -c "$LCORE" wrk -t1 -c"$conns" -d"$WARMUP" -s "$lua" "$url" >/dev/null 2>&1 || true
     if [[ -n $rss_pid ]]; then echo 5 >/proc/"$rss_pid"/clear_refs 2>/dev/null || true; fi # reset VmHWM
     local c0 c1 u0 u1 w0 w1 b0 t0 b1 t1 lb0 lt0 lb1 lt1
     # shellcheck disable=SC2086
@@ -489,6 +515,7 @@ repin "$PCORE" "$PX_PID" "$PX_WORKER" "$HJ_PID" "$HS_PID"
 # ---------------------------------------------------------------------------------------------
 # Many concurrent slow streams through a fresh heimdall.
 if [[ $SKIP_STREAMS != 1 ]]; then
+  wait_quiet
   log "many slow streams: steps $STREAM_STEPS, $STREAM_EVENTS events every ${STREAM_INTERVAL_MS} ms, $STREAM_WAVES wave(s)"
   taskset -c "$LCORE" node "$HERE/slow_sse_upstream.mjs" --port "$SLOW_UP" --events "$STREAM_EVENTS" \
     --interval-ms "$STREAM_INTERVAL_MS" >"$TMP/slow_up.stdout" 2>"$TMP/slow_up.stderr" &
@@ -536,7 +563,7 @@ node -e 'console.log(JSON.stringify({kind:"meta", ...JSON.parse(process.argv[1])
  "kernel":"$(uname -r)", "cpus":$(nproc), "cpu_model":"$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo | tr -d '"')",
  "mem_gib":$(awk '/MemTotal/ {printf "%.1f", $2/1048576}' /proc/meminfo),
  "nginx":"$(nginx -v 2>&1 | sed 's/.*\///')", "wrk":"$(wrk -v 2>&1 | awk 'NR==1 {print $2}')", "node":"$(node --version)",
- "duration":"$DUR", "warmup":"$WARMUP", "retries":$RETRIES, "max_foreign":$MAX_FOREIGN, "conns":$CONNS, "proxy_core":$PCORE, "load_core":$LCORE,
+ "duration":"$DUR", "warmup":"$WARMUP", "retries":$RETRIES, "max_foreign":$MAX_FOREIGN, "quiet_wait":$QUIET_WAIT, "quiet_waited_s":$QUIET_WAITED, "conns":$CONNS, "proxy_core":$PCORE, "load_core":$LCORE,
  "nofile":$(ulimit -n), "loadavg_before":"$META_LOAD_BEFORE", "loadavg_after":"$(cut -d' ' -f1-3 /proc/loadavg)"}
 EOF
 )" >>"$RESULTS"
