@@ -83,7 +83,6 @@ struct ClientConfig {
   std::size_t max_json_depth = 64;
   std::chrono::seconds header_read_timeout{30};
   std::chrono::seconds idle_timeout{120};
-  std::chrono::seconds drain_timeout{30};
   bool enable_logging = true;
   bool disable_content_logging = false;
 };

@@ -67,14 +67,6 @@ Result<Origin> parseOrigin(std::string_view url) {
 Pool::Pool(asio::any_io_executor ex) : ex_(std::move(ex)) {}
 Pool::~Pool() = default;
 
-std::size_t Pool::idleCount() const {
-  std::size_t n = 0;
-  for (const auto& [k, v] : idle_) {
-    n += v.size();
-  }
-  return n;
-}
-
 asio::ssl::context& Pool::sslContext(const TlsOptions& tls) {
   std::string key = fmt::format("{}|{}", tls.insecure_skip_verify, tls.ca_cert_pem);
   auto it = ssl_contexts_.find(key);

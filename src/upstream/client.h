@@ -77,7 +77,6 @@ public:
                                                                std::chrono::milliseconds connect_timeout, bool& reused);
   void release(std::unique_ptr<Connection> conn);
 
-  std::size_t idleCount() const;
   static constexpr std::size_t kMaxIdlePerOrigin = 256;
   static constexpr std::chrono::seconds kMaxIdleAge{30};
 
