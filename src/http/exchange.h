@@ -62,7 +62,14 @@ public:
   bool keepAlive() const { return keep_alive_; }
 
   // Client disconnect: the session's watcher calls clientGone(); handlers register what to abort.
-  void onClientGone(std::function<void()> fn) { on_gone_ = std::move(fn); }
+  // Runs `fn` when the client disconnects (at once if it already has); an empty function unhooks.
+  void onClientGone(std::function<void()> fn) {
+    if (client_gone_ && fn) {
+      fn();
+      return;
+    }
+    on_gone_ = std::move(fn);
+  }
   void clientGone();
   bool isClientGone() const { return client_gone_; }
 

@@ -139,23 +139,27 @@ void Server::sessionEnded() {
 
 namespace {
 
-// Waits until the client closes its side or the connection fails. Bytes that arrive (a pipelined
-// next request) stay in the session buffer and end the watch without signalling a disconnect.
+// Watches the client while a handler runs: a close or failure signals a disconnect; bytes that arrive
+// (a pipelined next request) stay in the session buffer. Either way it only returns when cancelled,
+// i.e. when the handler has finished.
 asio::awaitable<void> watchClient(beast::tcp_stream& stream, beast::flat_buffer& buffer, ServerExchange& ex) {
   auto mb = buffer.prepare(4096);
   auto [ec, n] = co_await stream.socket().async_read_some(mb, kTuple);
   if (n > 0) {
     buffer.commit(n);
   }
-  if (ec && ec != asio::error::operation_aborted) {
-    ex.clientGone();
+  if (ec == asio::error::operation_aborted) {
     co_return;
   }
-  if (!ec) {
-    // Data, not a disconnect: keep this side of the race pending until the handler finishes.
-    asio::steady_timer forever(co_await asio::this_coro::executor, std::chrono::hours(24 * 365));
-    co_await forever.async_wait(kTuple);
+  if (ec) {
+    // A disconnect. The handler hears it through its on-gone hook (which aborts the upstream call)
+    // and winds down on its own, so it still records the request; cancelling it here would unwind it
+    // mid-way.
+    ex.clientGone();
   }
+  // Keep this side of the race pending until the handler finishes.
+  asio::steady_timer forever(co_await asio::this_coro::executor, std::chrono::hours(24 * 365));
+  co_await forever.async_wait(kTuple);
 }
 
 } // namespace

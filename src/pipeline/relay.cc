@@ -21,6 +21,8 @@ namespace {
 constexpr std::size_t kMaxUpstreamBody = 64 * 1024 * 1024;
 constexpr std::size_t kMaxUpstreamErrorBody = 1024 * 1024;
 constexpr std::chrono::seconds kKeepAliveInterval{5};
+// What the request log records when the client left before any response (nginx's convention).
+constexpr unsigned kClientClosedRequest = 499;
 
 } // namespace
 
@@ -134,6 +136,11 @@ asio::awaitable<void> callAndRelay(http::ServerExchange& ex, upstream::Request r
   } unhook{ex};
 
   auto started = co_await up.start();
+  if (!started && ex.isClientGone()) {
+    out.status = kClientClosedRequest;
+    out.error = "client disconnected";
+    co_return;
+  }
   if (!started) {
     co_await sendError(ex, adapter, withProvider(started.error(), route), out);
     co_return;

@@ -243,6 +243,8 @@ test('a client that disconnects mid-stream cancels the upstream request', async 
   const aborted = await up.waitAborted(1, 5000);
   assert.equal(aborted.length, 1);
   assert.equal(aborted[0].path, '/anthropic/v1/messages');
+  // The request is still recorded, with what was relayed before the client left.
+  await gw.waitForLog(/stream=true status=200 .*error=client disconnected/, 5000);
 });
 
 test('a client that disconnects while the upstream is silent cancels it too', async () => {
@@ -254,6 +256,7 @@ test('a client that disconnects while the upstream is silent cancels it too', as
   await pending;
   const aborted = await up.waitAborted(1, 5000);
   assert.equal(aborted.length, 1);
+  await gw.waitForLog(/stream=true status=499 .*error=client disconnected/, 5000);
   const h = await request(`${gw.url}/health`);
   assert.equal(h.status, 200);
 });
