@@ -12,10 +12,10 @@
 namespace hd::secrets {
 namespace {
 
-// Argon2id cost (RFC 9106's second recommended option scaled down for a gateway's start-up:
-// 64 MiB, 3 passes). Key derivation runs once per process; password checks are rate limited.
-constexpr std::uint32_t kTimeCost = 3;
-constexpr std::uint32_t kMemoryKiB = 64 * 1024;
+// Argon2id cost: OWASP's recommended minimum for Argon2id
+// (19 MiB, 2 passes). Key derivation runs once per process; password checks are rate limited.
+constexpr std::uint32_t kTimeCost = 2;
+constexpr std::uint32_t kMemoryKiB = 19 * 1024;
 constexpr std::uint32_t kParallelism = 1;
 constexpr std::size_t kNonceLen = 12;
 constexpr std::size_t kTagLen = 16;
