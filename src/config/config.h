@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "config/governance.h"
+
 namespace hd::config {
 
 enum class ProviderType { Anthropic, Azure, OpenAI };
@@ -85,11 +87,13 @@ struct ClientConfig {
   std::chrono::seconds idle_timeout{120};
   bool enable_logging = true;
   bool disable_content_logging = false;
+  bool enforce_auth_on_inference = false; // every inference request needs a virtual key
 };
 
 struct Config {
   ClientConfig client;
   std::map<std::string, Provider> providers; // by name
+  Governance governance;
 
   const Provider* findProvider(std::string_view name) const;
 };
