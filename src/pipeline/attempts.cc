@@ -86,6 +86,7 @@ asio::awaitable<std::optional<routing::Route>> execute(http::ServerExchange& ex,
     const Backoff backoff{provider.network.retry_backoff_initial, provider.network.retry_backoff_max};
     const int max_attempts = 1 + std::max(0, provider.network.max_retries);
     std::set<const config::Key*> tried;
+    const config::Key* last_key = nullptr;
 
     for (int attempt = 0; attempt < max_attempts; ++attempt) {
       // A key not tried yet for this target whose breaker admits calls; once every key was tried, any.
@@ -126,8 +127,17 @@ asio::awaitable<std::optional<routing::Route>> execute(http::ServerExchange& ex,
                      ex.requestId(), provider.name, cands->model);
         break;
       }
-      bool rotated = !fresh.empty();
-      const config::Key* key = routing::pickWeighted(rotated ? fresh : admitted, rng);
+      if (fresh.empty()) {
+        // Every key was tried: start a new round, still moving away from the key that just failed.
+        tried.clear();
+        for (const auto* k : admitted) {
+          if (k != last_key || admitted.size() == 1) {
+            fresh.push_back(k);
+          }
+        }
+      }
+      const config::Key* key = routing::pickWeighted(fresh, rng);
+      last_key = key;
       tried.insert(key);
       routing::Route route{&provider, key, cands->model,
                            routing::resolveDeployment(*key, cands->model, target.deployment)};
@@ -239,7 +249,7 @@ asio::awaitable<std::optional<routing::Route>> execute(http::ServerExchange& ex,
       milliseconds delay{0};
       if (again) {
         // The upstream's retry-after is about this key; a retry on another key only waits the backoff.
-        bool next_key_differs = tried.size() < cands->keys.size();
+        bool next_key_differs = cands->keys.size() > 1;
         delay = backoffDelay(backoff, attempt, std::uniform_real_distribution<double>(0.0, 1.0)(rng),
                              next_key_differs ? std::nullopt : r.retry_after);
       }
