@@ -72,12 +72,10 @@ asio::awaitable<void> keepAlive(http::ServerExchange& ex, std::string_view bytes
 // Relays a committed stream: `held` (the bytes read while inspecting the first events) first, then the
 // rest as it arrives. Returns true when the upstream failed after the commit.
 asio::awaitable<bool> relayStream(http::ServerExchange& ex, upstream::Exchange& up, const routing::Route& route,
-                                  std::vector<std::pair<std::string, std::string>> headers, std::string held,
-                                  StreamAdapter& sa, Outcome& out) {
-  headers.emplace_back("content-type", "text/event-stream");
-  headers.emplace_back("cache-control", "no-cache");
+                                  const std::vector<std::pair<std::string, std::string>>& headers, bool begun,
+                                  std::string held, StreamAdapter& sa, Outcome& out) {
   out.status = up.status();
-  if (!co_await ex.beginStream(up.status(), headers)) {
+  if (!begun && !co_await ex.beginStream(up.status(), headers)) {
     up.abort();
     out.error = "client disconnected";
     co_return false;
@@ -171,48 +169,96 @@ AttemptResult upstreamFailure(const upstream::Exchange& up, const routing::Route
 // Reads a stream until its first event with content (or an error) and returns what was read. Nothing is
 // sent to the client meanwhile; `verdict` tells whether to commit.
 struct Inspection {
-  std::string held;
+  std::string held; // bytes read and not yet given to the stream adapter
   std::optional<Error> transport;
   EventVerdict verdict;
-  bool ended = false;   // the upstream body ended
-  bool decided = false; // a decisive event (or the inspection bound) was reached
+  std::size_t events = 0; // complete events seen
+  bool ended = false;     // the upstream body ended
+  bool decided = false;   // a decisive event (or the inspection bound) was reached
+  bool begun = false;     // the hold lasted too long: headers and held bytes already went to the client
 };
 
-asio::awaitable<Inspection> inspectStream(upstream::Exchange& up) {
-  Inspection ins;
-  bool& decided = ins.decided;
-  std::size_t events = 0;
-  sse::Parser parser([&](const sse::Event& ev) {
-    if (decided) {
+// Reads a stream until its first event with content (or an error). Nothing is sent to the client meanwhile
+// (unless holdLimit commits early); `verdict` tells whether to commit.
+asio::awaitable<void> inspectStream(upstream::Exchange& up, Inspection& ins) {
+  sse::Parser parser([&ins](const sse::Event& ev) {
+    if (ins.decided) {
       return;
     }
-    ++events;
+    ++ins.events;
     auto v = classifyStreamEvent(ev.type, ev.data);
     if (v.cls != EventClass::Preamble) {
       ins.verdict = std::move(v);
-      decided = true;
+      ins.decided = true;
     }
   });
-  while (!decided) {
+  std::size_t inspected = 0;
+  while (!ins.decided) {
     auto piece = co_await up.readSome();
     if (!piece) {
       ins.transport = piece.error();
-      co_return ins;
+      co_return;
     }
     if (piece->empty()) {
       ins.ended = true;
-      co_return ins;
+      co_return;
     }
     ins.held.append(*piece);
-    if (!parser.feed(*piece) || (!decided && ins.held.size() > kMaxInspectedBytes)) {
+    inspected += piece->size();
+    if (!parser.feed(*piece) || (!ins.decided && inspected > kMaxInspectedBytes)) {
       // No decisive event within the bound: a stream that sent complete events is relayed; anything else is
       // not a readable stream.
-      ins.verdict.cls = events > 0 ? EventClass::Content : EventClass::Malformed;
+      ins.verdict.cls = ins.events > 0 ? EventClass::Content : EventClass::Malformed;
       ins.verdict.retryable = true;
-      decided = true;
+      ins.decided = true;
     }
   }
-  co_return ins;
+}
+
+// Runs beside inspectStream. When the upstream has sent only preamble events (message_start, a role chunk)
+// and then stays silent for a keep-alive interval (a reasoning model thinking), the hold ends: headers and
+// the held events go to the client, then the adapter's keep-alives, exactly as after a normal commit. Never
+// completes on its own (completing would cancel the upstream read); returns when cancelled or the client
+// is gone. Its writes cannot be cut in half by the cancellation.
+asio::awaitable<void> holdLimit(http::ServerExchange& ex, Inspection& ins, StreamAdapter& sa,
+                                const std::vector<std::pair<std::string, std::string>>& headers, unsigned status) {
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  std::string buf;
+  while (true) {
+    timer.expires_after(kKeepAliveInterval);
+    auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    if (ec) {
+      co_return;
+    }
+    if (!ins.begun) {
+      if (ins.events == 0) {
+        continue; // nothing to show yet; the idle timeout bounds the wait
+      }
+      if (!co_await ex.beginStream(status, headers, true)) {
+        co_return;
+      }
+      ins.begun = true;
+      buf.clear();
+      sa.feed(ins.held, buf);
+      ins.held.clear();
+      if (!co_await ex.writeChunkUninterruptible(buf)) {
+        co_return;
+      }
+    } else if (!sa.keepAlive().empty() && !co_await ex.writeChunkUninterruptible(sa.keepAlive())) {
+      co_return;
+    }
+    if ((co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none) {
+      co_return;
+    }
+  }
+}
+
+std::vector<std::pair<std::string, std::string>> streamHeaders(const upstream::Exchange& up,
+                                                               const routing::Route& route) {
+  auto headers = relayedHeaders(up, route);
+  headers.emplace_back("content-type", "text/event-stream");
+  headers.emplace_back("cache-control", "no-cache");
+  return headers;
 }
 
 } // namespace
@@ -265,31 +311,55 @@ asio::awaitable<AttemptResult> attemptOnce(http::ServerExchange& ex, upstream::R
     co_return upstreamFailure(up, route, adapter, status, text, bodySignalsRetry(text));
   }
   if (stream && up.isEventStream()) {
-    auto ins = co_await inspectStream(up);
+    auto sa = adapter.streamAdapter();
+    auto headers = streamHeaders(up, route);
+    Inspection ins;
+    co_await (inspectStream(up, ins) || holdLimit(ex, ins, *sa, headers, status));
     if (ex.isClientGone()) {
+      if (ins.begun) {
+        out.status = status;
+        out.error = "client disconnected";
+        AttemptResult r;
+        r.kind = AttemptResult::Kind::Committed;
+        co_return r;
+      }
       co_return gone;
     }
-    if (ins.transport) {
-      co_return transportFailure(*ins.transport, route);
+    if (!ins.begun) {
+      if (ins.transport) {
+        co_return transportFailure(*ins.transport, route);
+      }
+      if (ins.ended && !ins.decided) {
+        co_return transportFailure(Error::badGateway("the upstream stream ended before any content"), route);
+      }
+      if (ins.verdict.cls == EventClass::Error) {
+        auto r = upstreamFailure(up, route, adapter, ins.verdict.status, ins.verdict.error_body, ins.verdict.retryable);
+        r.retryable = ins.verdict.retryable;
+        r.failure.summary = fmt::format("upstream stream error event (HTTP {} equivalent)", ins.verdict.status);
+        co_return r;
+      }
+      if (ins.verdict.cls == EventClass::Malformed) {
+        co_return transportFailure(Error::badGateway("the upstream sent an unreadable event stream"), route);
+      }
     }
-    if (ins.ended && !ins.decided) {
-      co_return transportFailure(Error::badGateway("the upstream stream ended before any content"), route);
-    }
-    if (ins.verdict.cls == EventClass::Error) {
-      auto r = upstreamFailure(up, route, adapter, ins.verdict.status, ins.verdict.error_body, ins.verdict.retryable);
-      r.retryable = ins.verdict.retryable;
-      r.failure.summary = fmt::format("upstream stream error event (HTTP {} equivalent)", ins.verdict.status);
-      co_return r;
-    }
-    if (ins.verdict.cls == EventClass::Malformed) {
-      co_return transportFailure(Error::badGateway("the upstream sent an unreadable event stream"), route);
-    }
-    // Committed: from here on the client sees this upstream's answer.
-    auto sa = adapter.streamAdapter();
-    bool failed_later = co_await relayStream(ex, up, route, relayedHeaders(up, route), std::move(ins.held), *sa, out);
+    // Committed: from here on the client sees this upstream's answer. (A transport failure or the end of
+    // the body during inspection shows up again on the next read.)
     AttemptResult r;
     r.kind = AttemptResult::Kind::Committed;
-    r.upstream_fault = failed_later;
+    if (ins.transport) {
+      std::string buf;
+      sa->feed(ins.held, buf);
+      sa->fail(withProvider(*ins.transport, route), buf);
+      out.status = status;
+      out.error = ins.transport->message;
+      co_await ex.writeChunk(buf);
+      co_await ex.endStream();
+      out.usage = sa->usage();
+      out.stop_reason = sa->stopReason();
+      r.upstream_fault = true;
+      co_return r;
+    }
+    r.upstream_fault = co_await relayStream(ex, up, route, headers, ins.begun, std::move(ins.held), *sa, out);
     co_return r;
   }
   auto body = co_await up.readAll(kMaxUpstreamBody);

@@ -339,3 +339,20 @@ test('concurrency limit: drop_excess_requests answers 529 (Anthropic) / 503 (Ope
   assert.ok(times[1] - times[0] >= 450 && times[2] - times[1] >= 450, `calls were serialised: ${times.map((t) => t - times[0])}`);
   await gw.stop();
 });
+
+test('a stream silent after its preamble (reasoning) is committed after 5 s and kept alive with pings', { timeout: 30_000 }, async () => {
+  const gw = await gateway(config({ network: { stream_idle_timeout_in_seconds: 15 } }));
+  // Role chunk only, then 11 s of silence, then the content: message_start at 5 s, a ping at 10 s.
+  await up.script([{ pause_after_events: { events: 1, ms: 11000 } }]);
+  const t0 = Date.now();
+  const res = await fetch(`${gw.url}/anthropic/v1/messages`, { method: 'POST', headers: HEADERS, body: JSON.stringify(msg({ model: 'azure/gpt-4o', stream: true })) });
+  assert.equal(res.status, 200);
+  const headersAfter = Date.now() - t0;
+  assert.ok(headersAfter >= 4500 && headersAfter < 8000, `headers after ${headersAfter} ms`);
+  const types = sseEvents(await res.text()).map((e) => e.event);
+  assert.equal(types[0], 'message_start');
+  assert.ok(types.indexOf('ping') > 0 && types.indexOf('ping') < types.indexOf('content_block_start'), types.join(','));
+  assert.equal(types.at(-1), 'message_stop');
+  assert.equal((await up.requests()).length, 1);
+  await gw.stop();
+});
