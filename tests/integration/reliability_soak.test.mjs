@@ -107,6 +107,8 @@ test(`soak: ${SECONDS} s at ${RPS} req/s with ${FAILURE_RATE * 100}% of upstream
             default_request_timeout_in_seconds: 10, first_byte_timeout_in_seconds: 1, stream_idle_timeout_in_seconds: 2,
           },
           fallbacks: ['anthropic'],
+          // Small enough that calls queue now and then (slow failures hold a slot for a second).
+          concurrency_and_buffer_size: { concurrency: 4, buffer_size: 1000 },
         },
         anthropic: { keys: [{ name: 'anthropic-key', value: 'sk-ant-fake' }], network_config: { base_url: up.url } },
       },
