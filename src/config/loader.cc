@@ -395,7 +395,11 @@ NetworkConfig parseNetwork(Reader& r, const js::value& v, const std::string& pat
     seconds("first_byte_timeout_in_seconds", *n.first_byte_timeout);
   }
   if (const auto* x = o.if_contains("max_retries")) {
-    n.max_retries = static_cast<int>(r.nonNegativeInt(*x, path + ".max_retries"));
+    auto retries = r.nonNegativeInt(*x, path + ".max_retries");
+    if (retries > 100) {
+      fail(path + ".max_retries", "expected a number between 0 and 100");
+    }
+    n.max_retries = static_cast<int>(retries);
   }
   for (const char* f : {"retry_backoff_initial", "retry_backoff_initial_ms"}) {
     if (const auto* x = o.if_contains(f)) {

@@ -58,6 +58,10 @@ TEST(Fallbacks, ConfigErrorsNameThePath) {
       err(R"({"providers":{"anthropic":{"keys":[{"name":"d","value":"k"}],"concurrency_and_buffer_size":{"concurrency":0}}}})")
           .find("concurrency_and_buffer_size.concurrency"),
       std::string::npos);
+  EXPECT_NE(
+      err(R"({"providers":{"anthropic":{"keys":[{"name":"d","value":"k"}],"network_config":{"max_retries":1000}}}})")
+          .find("network_config.max_retries: expected a number between 0 and 100"),
+      std::string::npos);
   EXPECT_NE(err(R"({"providers":{"anthropic":{"keys":[{"name":"d","value":"k"}],"circuit_breaker":{"cooldown":1}}}})")
                 .find("circuit_breaker.cooldown"),
             std::string::npos);
