@@ -231,7 +231,7 @@ asio::awaitable<std::optional<routing::Route>> execute(http::ServerExchange& ex,
         out.attempts = attempts;
         out.fallback_index = fallback;
         if (ti > 0) {
-          spdlog::warn("request id={} served by fallback {} ({}) after the primary failed", ex.requestId(), ti,
+          spdlog::warn("request id={} served by fallback={} ({}) after the primary failed", ex.requestId(), ti - 1,
                        describe(route));
         }
         co_return route;

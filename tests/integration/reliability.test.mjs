@@ -127,7 +127,7 @@ test('retries exhausted on Azure -> the configured Anthropic fallback, model map
   assert.equal(seen[3].body.model, 'claude-sonnet-4-6', 'model_map applied');
   assert.equal(seen[3].headers['x-api-key'], 'sk-ant-fake');
   await gw.waitForLog(/provider=anthropic .*status=200 .*attempts=4 fallback=0/);
-  await gw.waitForLog(/served by fallback 1/);
+  await gw.waitForLog(/served by fallback=0 \(provider=anthropic key=anthropic-key deployment=claude-sonnet-4-6\)/);
   await gw.stop();
 });
 
