@@ -342,8 +342,8 @@ asio::awaitable<AttemptResult> attemptOnce(http::ServerExchange& ex, upstream::R
         co_return transportFailure(Error::badGateway("the upstream sent an unreadable event stream"), route);
       }
     }
-    // Committed: from here on the client sees this upstream's answer. (A transport failure or the end of
-    // the body during inspection shows up again on the next read.)
+    // Committed: from here on the client sees this upstream's answer. A transport failure during the
+    // inspection can only get here after an early commit (holdLimit); it ends the stream with an error event.
     AttemptResult r;
     r.kind = AttemptResult::Kind::Committed;
     if (ins.transport) {
