@@ -5,3 +5,8 @@ find_package(Threads REQUIRED)
 find_package(spdlog REQUIRED)
 find_package(fmt REQUIRED)
 find_path(CLI11_INCLUDE_DIR CLI/CLI.hpp REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(LIBSECRET REQUIRED IMPORTED_TARGET libsecret-1)
+# pkg-config's -pthread would define _REENTRANT and invalidate the shared precompiled header; threads come
+# from Threads::Threads already.
+set_property(TARGET PkgConfig::LIBSECRET PROPERTY INTERFACE_COMPILE_OPTIONS "")

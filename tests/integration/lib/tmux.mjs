@@ -1,0 +1,57 @@
+// Drives a program in a real terminal: a private tmux server (its own socket in a temp dir), keys sent
+// with send-keys, the screen read with capture-pane. Every wait is bounded; stop() kills the server.
+import { execFileSync, spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { tmpDir, waitFor } from './harness.mjs';
+
+const servers = new Set();
+process.on('exit', () => {
+  for (const s of servers) spawnSync('tmux', ['-S', s, 'kill-server'], { stdio: 'ignore' });
+});
+
+/**
+ * Starts `argv` in a detached tmux session of `cols`x`rows` with exactly the environment `env`.
+ * Returns {send, type, screen, normalScreen, waitScreen, dead, waitExit, stop}.
+ */
+export function startTerminal(argv, { env, cwd, cols = 120, rows = 40 } = {}) {
+  const sock = path.join(tmpDir('heimdall-tmux-'), 'sock');
+  const tmux = (...args) => execFileSync('tmux', ['-S', sock, ...args], { env, encoding: 'utf8' });
+  // One invocation: start the server, keep dead panes (to read the exit status), then the session.
+  execFileSync('tmux', ['-S', sock, '-f', '/dev/null', 'start-server', ';',
+    'set-option', '-g', 'remain-on-exit', 'on', ';',
+    'set-option', '-g', 'history-limit', '5000', ';',
+    'new-session', '-d', '-x', String(cols), '-y', String(rows), ...(cwd ? ['-c', cwd] : []), '--', ...argv],
+  { env, encoding: 'utf8' });
+  servers.add(sock);
+  const screen = () => tmux('capture-pane', '-p', '-t', '0');
+  const term = {
+    sock,
+    /** tmux key names: 'Enter', 'Escape', 'Down', 'C-c', ... */
+    send: (...keys) => tmux('send-keys', '-t', '0', ...keys),
+    /** Literal text. */
+    type: (text) => tmux('send-keys', '-t', '0', '-l', text),
+    screen,
+    /** The normal screen while the program shows its alternate screen. */
+    normalScreen: () => {
+      try {
+        return tmux('capture-pane', '-p', '-a', '-t', '0');
+      } catch {
+        return screen();
+      }
+    },
+    waitScreen: (regex, timeoutMs = 10000) => waitFor(() => {
+      const s = screen();
+      return regex.test(s) ? s : undefined;
+    }, { timeoutMs, intervalMs: 50, message: () => `screen never matched ${regex}:\n${screen()}` }),
+    dead: () => {
+      const [d, status] = tmux('list-panes', '-t', '0', '-F', '#{pane_dead} #{pane_dead_status}').trim().split(' ');
+      return d === '1' ? { status: Number(status) } : undefined;
+    },
+    waitExit: (timeoutMs = 10000) => waitFor(() => term.dead(), { timeoutMs, intervalMs: 50, message: () => `still running:\n${screen()}` }),
+    stop: () => {
+      spawnSync('tmux', ['-S', sock, 'kill-server'], { stdio: 'ignore' });
+      servers.delete(sock);
+    },
+  };
+  return term;
+}
