@@ -45,7 +45,7 @@ export function startTerminal(argv, { env, cwd, cols = 120, rows = 40 } = {}) {
     }, { timeoutMs, intervalMs: 50, message: () => `screen never matched ${regex}:\n${screen()}` }),
     dead: () => {
       const [d, status] = tmux('list-panes', '-t', '0', '-F', '#{pane_dead} #{pane_dead_status}').trim().split(' ');
-      return d === '1' ? { status: Number(status) } : undefined;
+      return d === '1' && /^\d+$/.test(status ?? '') ? { status: Number(status) } : undefined;
     },
     waitExit: (timeoutMs = 10000) => waitFor(() => term.dead(), { timeoutMs, intervalMs: 50, message: () => `still running:\n${screen()}` }),
     stop: () => {
