@@ -35,6 +35,7 @@ struct State {
   bool keyring_ok = false;
   std::string keyring_why;
   std::vector<std::string> status; // shown on the summary screen
+  int sessions = 0;                // agents launched so far
 };
 
 std::string describeKey(const KeyChoice& k) {
@@ -307,7 +308,8 @@ void launch(Terminal& term, State& st) {
   term.resume();
   st.status = run.messages;
   if (run.exit_code >= 0) {
-    st.status.push_back(fmt::format("{} exited with code {}.", st.harness->name, run.exit_code));
+    st.status.push_back(
+        fmt::format("{} exited with code {} (session {}).", st.harness->name, run.exit_code, ++st.sessions));
   }
 }
 

@@ -95,7 +95,7 @@ test('Claude Code launched from the terminal UI completes a -p task through the 
   tt.send('Enter');
   const back = await tt.waitScreen(/Claude Code exited with code \d+/, 150_000);
   t.diagnostic(back);
-  assert.match(back, /Claude Code exited with code 0\./);
+  assert.match(back, /Claude Code exited with code 0 \(session 1\)\./);
   assert.match(back, /MCP server "heimdall" attached \(http:\/\/127\.0\.0\.1:\d+\/mcp\)/);
   tt.send('q');
   assert.equal((await tt.waitExit()).status, 0);
@@ -122,7 +122,10 @@ test('the summary returns after each session: Enter relaunches, m, h, v and u ch
   const rec = tmpDir('heimdall-launch-rec-');
   const bin = standinBin(['claude', 'gemini']);
   const env = baseEnv(home, bin, { STANDIN_RECORD_DIR: rec });
-  const tt = term([heimdallBin(), 'launch'], env);
+  const project = tmpDir('heimdall-launch-project-');
+  fs.mkdirSync(path.join(project, '.claude'));
+  fs.writeFileSync(path.join(project, '.claude/settings.json'), '{"permissions":{"deny":["Read(.env)"]}}');
+  const tt = term([heimdallBin(), 'launch'], env, { cwd: project });
 
   await tt.waitScreen(/> http:\/\/localhost:8080/);
   tt.send('C-u');
@@ -140,9 +143,9 @@ test('the summary returns after each session: Enter relaunches, m, h, v and u ch
   tt.send('Enter');
   await tt.waitScreen(/Model: {4}azure\/claude-haiku-4-5/);
   tt.send('Enter');
-  await tt.waitScreen(/Claude Code exited with code 0\./);
+  await tt.waitScreen(/Claude Code exited with code 0 \(session 1\)\./);
   tt.send('Enter'); // relaunch with the same choices
-  await waitRecords(rec, 'claude', 2);
+  await tt.waitScreen(/Claude Code exited with code 0 \(session 2\)\./);
 
   tt.send('m');
   await tt.waitScreen(/Filter:/);
@@ -150,14 +153,14 @@ test('the summary returns after each session: Enter relaunches, m, h, v and u ch
   tt.send('Enter');
   await tt.waitScreen(/Model: {4}azure\/prod-sonnet/);
   tt.send('Enter');
-  await waitRecords(rec, 'claude', 3);
+  await tt.waitScreen(/Claude Code exited with code 0 \(session 3\)\./);
 
   tt.send('h');
   await tt.waitScreen(/Coding agent to launch:/);
   tt.send('Down', 'Down', 'Enter');
   await tt.waitScreen(/Harness: {2}Gemini CLI/);
   tt.send('Enter');
-  await waitRecords(rec, 'gemini', 1);
+  await tt.waitScreen(/Gemini CLI exited with code 0 \(session 4\)\./);
 
   tt.send('v');
   await tt.waitScreen(/Virtual key:/);
@@ -165,7 +168,7 @@ test('the summary returns after each session: Enter relaunches, m, h, v and u ch
   tt.send('Enter');
   await tt.waitScreen(/Key: {6}\*\*\*\*-key/);
   tt.send('Enter');
-  await waitRecords(rec, 'gemini', 2);
+  await tt.waitScreen(/Gemini CLI exited with code 0 \(session 5\)\./);
 
   tt.send('u');
   await tt.waitScreen(/Gateway base URL:/);
@@ -177,6 +180,21 @@ test('the summary returns after each session: Enter relaunches, m, h, v and u ch
   tt.type(`${gw.url}/`);
   tt.send('Enter');
   await tt.waitScreen(/Heimdall launch - ready/);
+  // s: the env block into the project's .claude/settings.json, merged with what is there.
+  tt.send('s');
+  await tt.waitScreen(/Write the gateway's env block into Claude Code's settings\.json:/);
+  tt.send('Down', 'Enter');
+  await tt.waitScreen(/Wrote the env block to \.claude\/settings\.json/);
+  assert.deepEqual(JSON.parse(fs.readFileSync(path.join(project, '.claude/settings.json'), 'utf8')), {
+    permissions: { deny: ['Read(.env)'] },
+    env: {
+      ANTHROPIC_BASE_URL: `${gw.url}/anthropic`,
+      ANTHROPIC_AUTH_TOKEN: 'bf-second-key',
+      ANTHROPIC_DEFAULT_HAIKU_MODEL: 'azure/prod-sonnet',
+      ANTHROPIC_DEFAULT_SONNET_MODEL: 'azure/prod-sonnet',
+      ANTHROPIC_DEFAULT_OPUS_MODEL: 'azure/prod-sonnet',
+    },
+  });
   tt.send('q');
   assert.equal((await tt.waitExit()).status, 0);
 
@@ -195,14 +213,6 @@ test('the summary returns after each session: Enter relaunches, m, h, v and u ch
   assert.equal(calls.filter((c) => c.args[1] === 'add').length, 1);
   assert.equal(calls.filter((c) => c.args[1] === 'get').length, 3);
 });
-
-async function waitRecords(dir, name, n) {
-  const deadline = Date.now() + 10_000;
-  while (records(dir, name).length < n) {
-    if (Date.now() > deadline) throw new Error(`expected ${n} ${name} runs, have ${records(dir, name).length}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 test('a harness missing from PATH is offered for install with npm (declined here)', { timeout: 30_000 }, async () => {
   const home = tmpDir('heimdall-launch-home-');
@@ -288,7 +298,10 @@ test('the virtual key round-trips through the OS keyring (Secret Service) and ne
     'printf test-password | gnome-keyring-daemon --foreground --unlock --components=secrets >"$HOME/gkd.log" 2>&1 &',
     'gkd=$!',
     'trap \'kill $gkd 2>/dev/null\' EXIT',
-    'i=0; until grep -q GNOME_KEYRING_CONTROL "$HOME/gkd.log" 2>/dev/null || [ $i -ge 100 ]; do i=$((i+1)); sleep 0.05; done',
+    // Wait (bounded) until it owns org.freedesktop.secrets; asking earlier would make D-Bus activate a
+    // second, locked daemon.
+    'owned() { dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null | grep -q "boolean true"; }',
+    'i=0; until owned || [ $i -ge 200 ]; do i=$((i+1)); sleep 0.05; done',
     `"${hd}" launch --base-url "${gw.url}"`,
     `"${hd}" launch --print-env --harness claude --model azure/claude-sonnet-4-6 --base-url "${gw.url}" >"${out}"`,
     `"${hd}" launch --base-url "${gw.url}"`,
