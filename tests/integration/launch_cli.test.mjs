@@ -44,7 +44,12 @@ function runLaunch(args, env, cwd, timeoutMs = 20_000) {
       reject(new Error(`heimdall launch ${args.join(' ')} did not finish within ${timeoutMs} ms\n${stderr}`));
     }, timeoutMs);
     proc.on('error', (e) => { clearTimeout(timer); reject(e); });
-    proc.on('close', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }); });
+    proc.on('close', (code) => {
+      clearTimeout(timer);
+      // Under the ASan+UBSan build a report fails the test whatever the exit code.
+      if (/ERROR: (AddressSanitizer|LeakSanitizer)|runtime error: /.test(stderr)) reject(new Error(`sanitizer report:\n${stderr}`));
+      else resolve({ code, stdout, stderr });
+    });
   });
 }
 
