@@ -130,6 +130,26 @@ test('the agent\'s exit code is returned; a missing agent is a clear error', asy
   assert.match(r.stderr, /codex: not found on PATH/);
 });
 
+test('SIGTERM to heimdall launch reaches the agent, whose exit code is returned', async () => {
+  const { rec, env } = setup(['gemini']);
+  const proc = spawn(heimdallBin(), ['launch', '--no-tui', '--base-url', gw.url, '--harness', 'gemini', '--model', 'm'],
+    { env: { ...env, STANDIN_WAIT: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
+  try {
+    const started = path.join(rec, 'events.jsonl');
+    const deadline = Date.now() + 10_000;
+    while (!fs.existsSync(started)) {
+      if (Date.now() > deadline) throw new Error('the agent did not start');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    proc.kill('SIGTERM');
+    assert.deepEqual(await exited, { code: 143, signal: null });
+    assert.match(fs.readFileSync(started, 'utf8'), /"signal":"SIGTERM"/);
+  } finally {
+    proc.kill('SIGKILL');
+  }
+});
+
 test('MCP wiring is idempotent and follows a key change', async () => {
   const { rec, run } = setup(['claude']);
   const args = ['--no-tui', '--base-url', gw.url, '--harness', 'claude', '--model', 'm'];

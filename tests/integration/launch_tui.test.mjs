@@ -214,6 +214,47 @@ test('the summary returns after each session: Enter relaunches, m, h, v and u ch
   assert.equal(calls.filter((c) => c.args[1] === 'get').length, 3);
 });
 
+function events(dir) {
+  const f = path.join(dir, 'events.jsonl');
+  return fs.existsSync(f) ? fs.readFileSync(f, 'utf8').trim().split('\n').map((l) => JSON.parse(l)) : [];
+}
+
+async function waitEvents(dir, pred, what) {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const e = events(dir).find(pred);
+    if (e) return e;
+    if (Date.now() > deadline) throw new Error(`no ${what} event: ${JSON.stringify(events(dir))}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+test('the agent owns the terminal: its size, resizes and Ctrl-C reach it, and the UI comes back', { timeout: 30_000 }, async () => {
+  const home = tmpDir('heimdall-launch-home-');
+  const rec = tmpDir('heimdall-launch-rec-');
+  const env = baseEnv(home, standinBin(['codex']), { STANDIN_RECORD_DIR: rec, STANDIN_WAIT: '1' });
+  const tt = term([heimdallBin(), 'launch', '--base-url', gw.url, '--harness', 'codex', '--model', 'azure/gpt-4o'], env, { cols: 120, rows: 40 });
+  await tt.waitScreen(/Gateway base URL:/);
+  tt.send('Enter');
+  await tt.waitScreen(/Virtual key:/);
+  tt.send('Enter');
+  await tt.waitScreen(/> Codex CLI\s+installed 9\.9\.5/);
+  tt.send('Enter');
+  await tt.waitScreen(/> azure\/gpt-4o/);
+  tt.send('Enter');
+  await tt.waitScreen(/Heimdall launch - ready/);
+  tt.send('Enter');
+  assert.deepEqual(await waitEvents(rec, (e) => e.type === 'start', 'start'), { type: 'start', columns: 120, rows: 40 });
+  execFileSync('tmux', ['-S', tt.sock, 'resize-window', '-t', '0', '-x', '100', '-y', '30']);
+  assert.deepEqual(await waitEvents(rec, (e) => e.type === 'resize', 'resize'), { type: 'resize', columns: 100, rows: 30 });
+  tt.send('C-c'); // the agent's, not Heimdall's
+  await waitEvents(rec, (e) => e.type === 'signal', 'signal');
+  await tt.waitScreen(/Codex CLI exited with code 130 \(session 1\)\./);
+  tt.send('q');
+  assert.equal((await tt.waitExit()).status, 0);
+  assert.deepEqual(events(rec).map((e) => e.type), ['start', 'resize', 'signal']);
+});
+
 test('a harness missing from PATH is offered for install with npm (declined here)', { timeout: 30_000 }, async () => {
   const home = tmpDir('heimdall-launch-home-');
   const rec = tmpDir('heimdall-launch-rec-');

@@ -2,7 +2,8 @@
 // A recording stand-in for a coding agent (installed on PATH as claude, codex, gemini or opencode): it
 // writes what it was started with (argv, the wiring variables, the generated config file) to
 // $STANDIN_RECORD_DIR and exits. `--version` answers; `claude mcp get|add|remove|list` keeps an MCP
-// server table in $STANDIN_RECORD_DIR/mcp.json and prints what Claude Code 2.1 prints.
+// server table in $STANDIN_RECORD_DIR/mcp.json and prints what Claude Code 2.1 prints. With STANDIN_WAIT=1
+// it stays up and logs terminal size changes and signals.
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -56,4 +57,17 @@ if (env.OPENCODE_CONFIG) record.opencodeConfig = JSON.parse(fs.readFileSync(env.
 const n = fs.readdirSync(dir).filter((f) => f.startsWith(`${name}-`)).length;
 fs.writeFileSync(path.join(dir, `${name}-${n}.json`), JSON.stringify(record, null, 2));
 console.log(`${name} stand-in ran with ${args.join(' ')}`);
-process.exit(Number(process.env.STANDIN_EXIT_CODE || 0));
+if (process.env.STANDIN_WAIT !== '1') process.exit(Number(process.env.STANDIN_EXIT_CODE || 0));
+
+// Wait mode: stay up like an interactive agent, logging the terminal size, size changes and signals to
+// events.jsonl; exit 128+signal on SIGINT/SIGTERM/SIGHUP.
+const event = (e) => fs.appendFileSync(path.join(dir, 'events.jsonl'), `${JSON.stringify(e)}\n`);
+event({ type: 'start', columns: process.stdout.columns, rows: process.stdout.rows });
+process.stdout.on('resize', () => event({ type: 'resize', columns: process.stdout.columns, rows: process.stdout.rows }));
+for (const [sig, num] of [['SIGINT', 2], ['SIGTERM', 15], ['SIGHUP', 1]]) {
+  process.on(sig, () => {
+    event({ type: 'signal', signal: sig });
+    process.exit(128 + num);
+  });
+}
+setInterval(() => {}, 1000);
