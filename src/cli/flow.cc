@@ -134,7 +134,7 @@ Next stepKey(Terminal& term, State& st) {
       all.emplace_back("HEIMDALL_VK is set: Enter uses it.");
       break;
     case KeySource::Keyring:
-      all.emplace_back("A key for this gateway is in the OS keyring: Enter keeps it.");
+      all.emplace_back("A key for this gateway is in the OS keyring: Enter keeps it, - removes it.");
       break;
     case KeySource::Typed:
       all.emplace_back("Enter keeps the key typed before.");
@@ -155,6 +155,18 @@ Next stepKey(Terminal& term, State& st) {
     }
     if (ans.nav == Nav::Back) {
       return Next::Back;
+    }
+    if (ans.text == "-") {
+      // Forget the stored key (and go on without one).
+      if (st.keyring_ok) {
+        auto removed = Keyring::remove(st.base_url);
+        if (!removed) {
+          notes = {"! " + removed.error().message, ""};
+          continue;
+        }
+      }
+      st.key = st.key.source == KeySource::Env ? st.key : KeyChoice{};
+      ans.text.clear();
     }
     KeyChoice candidate = ans.text.empty() ? st.key : KeyChoice{ans.text, KeySource::Typed, ""};
     busy(term, st, "virtual key", "Checking the key against the gateway's model list ...");

@@ -334,7 +334,8 @@ test('the virtual key round-trips through the OS keyring (Secret Service) and ne
   const out = path.join(rec, 'print-env.txt');
   const hd = heimdallBin();
   // One D-Bus session: an unlocked gnome-keyring (secrets only), the UI (types the key), a scripted run
-  // that must find the key in the keyring, and a second UI that offers the stored key.
+  // that must find the key in the keyring, a second UI that offers the stored key and removes it ("-"),
+  // and a scripted run that no longer finds it.
   const script = [
     'printf test-password | gnome-keyring-daemon --foreground --unlock --components=secrets >"$HOME/gkd.log" 2>&1 &',
     'gkd=$!',
@@ -346,6 +347,7 @@ test('the virtual key round-trips through the OS keyring (Secret Service) and ne
     `"${hd}" launch --base-url "${gw.url}"`,
     `"${hd}" launch --print-env --harness claude --model azure/claude-sonnet-4-6 --base-url "${gw.url}" >"${out}"`,
     `"${hd}" launch --base-url "${gw.url}"`,
+    `"${hd}" launch --print-env --harness claude --model m --base-url "${gw.url}" >"${out}.after"`,
   ].join('\n');
   fs.writeFileSync(path.join(rec, 'session.sh'), script);
   const tt = term(['dbus-run-session', '--', 'sh', path.join(rec, 'session.sh')], baseEnv(home, bin, { STANDIN_RECORD_DIR: rec }));
@@ -366,12 +368,18 @@ test('the virtual key round-trips through the OS keyring (Secret Service) and ne
   await tt.waitScreen(/Gateway base URL:/);
   tt.send('Enter');
   const again = await tt.waitScreen(/Virtual key:/);
-  assert.match(again, /A key for this gateway is in the OS keyring: Enter keeps it\./);
+  assert.match(again, /A key for this gateway is in the OS keyring: Enter keeps it, - removes it\./);
+  tt.type('-');
+  tt.send('Enter');
+  await tt.waitScreen(/Coding agent to launch:[\s\S]*/);
+  assert.match(tt.screen(), /Key: {6}none/);
   tt.send('C-c');
   const exit = await tt.waitExit(15_000);
   t.diagnostic(tt.screen());
   assert.equal(exit.status, 0);
   assert.match(fs.readFileSync(out, 'utf8'), /^export ANTHROPIC_AUTH_TOKEN='bf-keyring-secret-1234'$/m);
+  // After "-" the keyring no longer has it.
+  assert.match(fs.readFileSync(`${out}.after`, 'utf8'), /^export ANTHROPIC_AUTH_TOKEN='heimdall-no-key'$/m);
   // Nothing under HOME holds the key in clear (the keyring file is encrypted).
   const files = execFileSync('find', [home, '-type', 'f'], { encoding: 'utf8' }).trim().split('\n');
   assert.ok(files.some((f) => f.endsWith('/.config/heimdall/cli.json')));
