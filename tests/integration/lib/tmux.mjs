@@ -5,9 +5,22 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { tmpDir, waitFor } from './harness.mjs';
 
-const servers = new Set();
+// Live servers: socket path -> server pid. Killed by pid too, in case the socket is already gone.
+const servers = new Map();
+function killServer(sock) {
+  spawnSync('tmux', ['-S', sock, 'kill-server'], { stdio: 'ignore' });
+  const pid = servers.get(sock);
+  if (pid) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  servers.delete(sock);
+}
 process.on('exit', () => {
-  for (const s of servers) spawnSync('tmux', ['-S', s, 'kill-server'], { stdio: 'ignore' });
+  for (const s of [...servers.keys()]) killServer(s);
 });
 
 /**
@@ -27,7 +40,7 @@ export function startTerminal(argv, { env, cwd, cols = 120, rows = 40 } = {}) {
     'set-option', '-g', 'history-limit', '5000', ';',
     'new-session', '-d', '-x', String(cols), '-y', String(rows), ...(cwd ? ['-c', cwd] : []), '--', ...wrapped],
   { env, encoding: 'utf8' });
-  servers.add(sock);
+  servers.set(sock, Number(execFileSync('tmux', ['-S', sock, 'display-message', '-p', '#{pid}'], { env, encoding: 'utf8' }).trim()));
   const screen = () => tmux('capture-pane', '-p', '-t', '0');
   const term = {
     sock,
@@ -64,10 +77,7 @@ export function startTerminal(argv, { env, cwd, cols = 120, rows = 40 } = {}) {
         return `(ps failed: ${e.message})`;
       }
     },
-    stop: () => {
-      spawnSync('tmux', ['-S', sock, 'kill-server'], { stdio: 'ignore' });
-      servers.delete(sock);
-    },
+    stop: () => killServer(sock),
   };
   return term;
 }
