@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "core/error.h"
+#include "http/request_scope.h"
 
 namespace hd::upstream {
 class Pool;
@@ -48,6 +49,8 @@ public:
   const std::string& requestId() const { return request_id_; }
   WorkerContext worker() const { return worker_; }
   std::map<std::string, std::string>& params() { return params_; }
+  RequestScope& scope() { return scope_; }
+  const RequestScope& scope() const { return scope_; }
 
   // Whole responses. Content-Length, keep-alive and the request id header are set here.
   asio::awaitable<void> send(Response res);
@@ -95,6 +98,7 @@ private:
   bool client_gone_ = false;
   unsigned status_ = 0;
   std::function<void()> on_gone_;
+  RequestScope scope_;
 };
 
 } // namespace hd::http

@@ -321,4 +321,13 @@ Result<std::optional<std::vector<std::string>>> parseFallbacksField(const js::ob
   return std::optional<std::vector<std::string>>(std::move(out));
 }
 
+AttemptHook scopeGuard(http::ServerExchange& ex) {
+  if (!ex.scope().attempt_guard) {
+    return {};
+  }
+  return [&ex](const routing::Route& route, const AttemptInfo&) -> std::optional<Error> {
+    return ex.scope().attempt_guard(route.provider->name, route.model);
+  };
+}
+
 } // namespace hd::pipeline

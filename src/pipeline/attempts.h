@@ -60,6 +60,9 @@ struct Plan {
   AttemptHook before_attempt;
 };
 
+// The request scope's attempt guard (governance) as an AttemptHook; empty when there is none.
+AttemptHook scopeGuard(http::ServerExchange& ex);
+
 // Runs the plan and answers the client. Returns the route that served the request (or, when every target
 // failed, the primary's route if it resolved) for the access log.
 boost::asio::awaitable<std::optional<routing::Route>> execute(http::ServerExchange& ex, const config::Config& cfg,

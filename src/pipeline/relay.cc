@@ -396,19 +396,30 @@ asio::awaitable<AttemptResult> attemptOnce(http::ServerExchange& ex, upstream::R
   co_return r;
 }
 
-void logRequest(const http::ServerExchange& ex, const routing::Route* route, std::string_view requested_model,
+void logRequest(http::ServerExchange& ex, const routing::Route* route, std::string_view requested_model,
                 bool stream, const Outcome& out, std::chrono::steady_clock::time_point started) {
   using namespace std::chrono;
   auto latency = static_cast<double>(duration_cast<microseconds>(steady_clock::now() - started).count()) / 1000.0;
   double ttfb = out.first_byte == steady_clock::time_point{}
                     ? -1
                     : static_cast<double>(duration_cast<microseconds>(out.first_byte - started).count()) / 1000.0;
-  spdlog::info("request id={} path={} model={} provider={} deployment={} key={} stream={} status={} "
+  auto& served = ex.scope().served;
+  served.set = true;
+  served.status = out.status;
+  served.usage = out.usage;
+  if (route != nullptr) {
+    served.provider = route->provider->name;
+    served.model = route->model;
+    served.canonical_model = route->deployment.alias != nullptr && !route->deployment.alias->model_name.empty()
+                                 ? route->deployment.alias->model_name
+                                 : route->model;
+  }
+  spdlog::info("request id={} path={} model={} provider={} deployment={} key={} vk={} stream={} status={} "
                "latency_ms={:.2f} ttfb_ms={:.2f} input_tokens={} output_tokens={} cache_read_tokens={} "
                "cache_write_tokens={} stop_reason={} attempts={}{}{}{}",
                ex.requestId(), ex.path(), requested_model, route != nullptr ? route->provider->name : "-",
-               route != nullptr ? route->deployment.name : "-", route != nullptr ? route->key->name : "-", stream,
-               out.status, latency, ttfb, out.usage.input_tokens, out.usage.output_tokens,
+               route != nullptr ? route->deployment.name : "-", route != nullptr ? route->key->name : "-",
+               ex.scope().principal.empty() ? "-" : ex.scope().principal, stream, out.status, latency, ttfb, out.usage.input_tokens, out.usage.output_tokens,
                out.usage.cache_read_input_tokens, out.usage.cache_creation_input_tokens,
                out.stop_reason.empty() ? "-" : out.stop_reason, out.attempts,
                out.fallback_index < 0 ? "" : fmt::format(" fallback={}", out.fallback_index),

@@ -157,11 +157,12 @@ asio::awaitable<void> handleMessages(const Context& ctx, http::ServerExchange& e
     co_return;
   }
   pipeline::Plan plan;
+  plan.default_provider = ex.scope().default_provider.empty() ? "anthropic" : ex.scope().default_provider;
   plan.targets.push_back({req->model, req->deployment});
-  for (auto& t : pipeline::fallbackTargets(*cfg, req->model, "anthropic", req->fallbacks)) {
+  for (auto& t : pipeline::fallbackTargets(*cfg, req->model, plan.default_provider, req->fallbacks)) {
     plan.targets.push_back(std::move(t));
   }
-  plan.default_provider = "anthropic";
+  plan.before_attempt = pipeline::scopeGuard(ex);
   plan.stream = req->stream;
   plan.errors = &kPassthrough;
   std::string_view raw = ex.request().body();

@@ -89,11 +89,13 @@ asio::awaitable<void> handleChat(const Context& ctx, http::ServerExchange& ex, M
     co_return;
   }
   pipeline::Plan plan;
+  plan.default_provider =
+      ex.scope().default_provider.empty() ? std::string(default_provider) : ex.scope().default_provider;
   plan.targets.push_back({*model, std::string(json::getString(body, "deployment").value_or(""))});
-  for (auto& t : pipeline::fallbackTargets(*cfg, *model, default_provider, fallbacks.value())) {
+  for (auto& t : pipeline::fallbackTargets(*cfg, *model, plan.default_provider, fallbacks.value())) {
     plan.targets.push_back(std::move(t));
   }
-  plan.default_provider = std::string(default_provider);
+  plan.before_attempt = pipeline::scopeGuard(ex);
   plan.stream = ir->stream;
   plan.errors = &kChatPassthrough;
   bool include_usage = translate::openai::streamIncludeUsage(body);

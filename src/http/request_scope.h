@@ -1,0 +1,32 @@
+#pragma once
+// Facts about one request shared by the layers above the HTTP server: governance sets who is asking,
+// a routing hint and a per-attempt guard before the handler runs; the handler records what served the
+// request and its usage when it finishes, for charging.
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/error.h"
+#include "core/usage.h"
+
+namespace hd::http {
+
+struct RequestScope {
+  std::string principal;        // the virtual key's name ("" = anonymous)
+  std::string default_provider; // for a model without a provider prefix ("" = the API's own default)
+  // Checked before every upstream attempt (retries and fallbacks included): an Error skips that target.
+  std::function<std::optional<Error>(std::string_view provider, std::string_view model)> attempt_guard;
+
+  struct Served {
+    bool set = false;
+    unsigned status = 0;
+    std::string provider;
+    std::string model;           // as routed, without the provider prefix
+    std::string canonical_model; // for pricing: the alias's model_name, else the model
+    Usage usage;
+  } served;
+};
+
+} // namespace hd::http
