@@ -9,3 +9,6 @@ find_package(PkgConfig REQUIRED)
 pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)
 pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
 pkg_check_modules(ARGON2 REQUIRED IMPORTED_TARGET libargon2)
+# hiredis (libhiredis-dev) without its pkg-config flags: its -D_FILE_OFFSET_BITS=64 would disable the shared PCH.
+find_path(HIREDIS_INCLUDE_DIR hiredis/hiredis.h REQUIRED)
+find_library(HIREDIS_LIBRARY hiredis REQUIRED)
