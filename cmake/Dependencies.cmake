@@ -13,3 +13,6 @@ pkg_check_modules(LIBSECRET REQUIRED IMPORTED_TARGET libsecret-1)
 # pkg-config's -pthread would define _REENTRANT and invalidate the shared precompiled header; threads come
 # from Threads::Threads already.
 set_property(TARGET PkgConfig::LIBSECRET PROPERTY INTERFACE_COMPILE_OPTIONS "")
+# hiredis (libhiredis-dev) without its pkg-config flags: its -D_FILE_OFFSET_BITS=64 would disable the shared PCH.
+find_path(HIREDIS_INCLUDE_DIR hiredis/hiredis.h REQUIRED)
+find_library(HIREDIS_LIBRARY hiredis REQUIRED)

@@ -12,6 +12,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -42,7 +43,7 @@ struct Limit {
 
 struct Admission {
   bool admitted = false;
-  std::size_t rejected = 0;    // index into the limits when not admitted
+  std::size_t rejected = 0;        // index into the limits when not admitted
   std::int64_t retry_after_ms = 0; // until the rejected limit's window ends
 };
 
@@ -79,6 +80,8 @@ public:
   virtual void restore(const std::vector<std::pair<std::string, std::int64_t>>& used) = 0;
 };
 std::unique_ptr<MemoryCounters> makeMemoryCounters();
+// The same with a clock (unix milliseconds), for tests.
+std::unique_ptr<MemoryCounters> makeMemoryCounters(std::function<std::int64_t()> now_ms);
 // `url`: redis://[:password@]host:port[/db]. Connections are made lazily; errors surface per call.
 Result<std::unique_ptr<Counters>> makeRedisCounters(const std::string& url);
 

@@ -42,8 +42,8 @@ public:
 
   // The price of `model` (canonical name, case-insensitive; a "provider/" prefix and Azure-style
   // date/version suffixes are tolerated), after `overrides` (key-level first, then provider-level).
-  std::optional<Price> find(std::string_view model, const std::vector<const std::vector<PriceOverride>*>& overrides =
-                                                        {}) const;
+  std::optional<Price> find(std::string_view model,
+                            const std::vector<const std::vector<PriceOverride>*>& overrides = {}) const;
 
   std::size_t size() const { return entries_.size(); }
   std::string_view source() const { return source_; }

@@ -1,0 +1,246 @@
+// The Redis backend: counters shared by every replica. Each counter is a hash "hd:cnt:<key>@<start>"
+// with integer fields u (used) and r (reserved), changed only with HINCRBY. Check-and-charge over all
+// of a request's limits is one Lua script, so it is atomic across replicas; settle is another. Keys
+// expire at their window's end plus a grace period (for requests still running at the boundary).
+//
+// hiredis calls block, so they run on a small thread pool of this backend's own, never on the
+// request worker threads.
+#include <openssl/sha.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <charconv>
+#include <optional>
+
+#include "governance/counters.h"
+#include "governance/counters_util.h"
+#include "governance/redis_client.h"
+
+namespace hd::governance {
+namespace {
+
+constexpr std::int64_t kGraceMs = 15 * 60 * 1000; // a request may finish up to 15 minutes after its window
+constexpr std::size_t kThreads = 4;
+constexpr std::chrono::milliseconds kTimeout{1000};
+constexpr std::string_view kPrefix = "hd:cnt:";
+
+// KEYS: one counter per limit. ARGV: four per limit: kind (q = requests, a = amount), max, amount,
+// expire-at (unix ms). Returns 0 when admitted, else the 1-based index of the first full limit.
+constexpr std::string_view kAdmitScript = R"lua(
+for i = 1, #KEYS do
+  local max = tonumber(ARGV[(i - 1) * 4 + 2])
+  local v = redis.call('HMGET', KEYS[i], 'u', 'r')
+  local used = tonumber(v[1]) or 0
+  local reserved = tonumber(v[2]) or 0
+  if used + reserved >= max then
+    return i
+  end
+end
+for i = 1, #KEYS do
+  local b = (i - 1) * 4
+  if ARGV[b + 1] == 'q' then
+    redis.call('HINCRBY', KEYS[i], 'u', 1)
+  else
+    redis.call('HINCRBY', KEYS[i], 'r', ARGV[b + 3])
+  end
+  redis.call('PEXPIREAT', KEYS[i], ARGV[b + 4])
+end
+return 0
+)lua";
+
+// KEYS: spend/token counters. ARGV: three per key: the estimate to release, the actual amount to add,
+// expire-at. A reservation lost with a Redis restart never drives `r` below zero.
+constexpr std::string_view kSettleScript = R"lua(
+for i = 1, #KEYS do
+  local b = (i - 1) * 3
+  local r = redis.call('HINCRBY', KEYS[i], 'r', -tonumber(ARGV[b + 1]))
+  if r < 0 then
+    redis.call('HSET', KEYS[i], 'r', 0)
+  end
+  redis.call('HINCRBY', KEYS[i], 'u', ARGV[b + 2])
+  redis.call('PEXPIREAT', KEYS[i], ARGV[b + 3])
+end
+return 0
+)lua";
+
+std::string sha1Hex(std::string_view s) {
+  unsigned char digest[SHA_DIGEST_LENGTH];
+  SHA1(reinterpret_cast<const unsigned char*>(s.data()), s.size(), digest);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char b : digest) {
+    out.push_back(kHex[b >> 4]);
+    out.push_back(kHex[b & 0xf]);
+  }
+  return out;
+}
+
+std::string redisKey(const Limit& l) {
+  return std::string(kPrefix) + counterKey(l);
+}
+
+std::string expireAt(const Limit& l) {
+  return std::to_string(satAdd(l.window.end_ms, kGraceMs));
+}
+
+struct Script {
+  std::string_view text;
+  std::string sha;
+};
+
+class RedisCounters final : public Counters {
+public:
+  explicit RedisCounters(RedisEndpoint endpoint)
+      : client_(std::move(endpoint), kTimeout, kThreads),
+        pool_(kThreads), admit_{kAdmitScript, sha1Hex(kAdmitScript)}, settle_{kSettleScript, sha1Hex(kSettleScript)} {}
+
+  ~RedisCounters() override { pool_.join(); }
+
+  std::string_view type() const override { return "redis"; }
+
+  boost::asio::awaitable<Result<Admission>> admit(const std::vector<Limit>& limits, Amounts estimate) override {
+    auto work = [this, limits, estimate]() { return admitSync(limits, estimate); };
+    co_return co_await onPool(std::move(work));
+  }
+
+  boost::asio::awaitable<Result<Ok>> settle(const std::vector<Limit>& limits, Amounts estimate,
+                                            Amounts actual) override {
+    auto work = [this, limits, estimate, actual]() { return settleSync(limits, estimate, actual); };
+    co_return co_await onPool(std::move(work));
+  }
+
+  boost::asio::awaitable<Result<std::vector<CounterValue>>> read(const std::vector<Limit>& limits) override {
+    auto work = [this, limits]() { return readSync(limits); };
+    co_return co_await onPool(std::move(work));
+  }
+
+private:
+  // Awaits `f()` run on the Redis threads (the pattern of store/runner.h: the callable is a named
+  // local, never a temporary inside the co_await expression; g++ 12 mishandles their lifetime).
+  template <class F> boost::asio::awaitable<std::invoke_result_t<F>> onPool(F f) {
+    using R = std::invoke_result_t<F>;
+    auto task = [fn = std::move(f)]() mutable -> boost::asio::awaitable<std::optional<R>> {
+      co_return std::optional<R>(fn());
+    };
+    auto op = boost::asio::co_spawn(pool_.get_executor(), std::move(task), boost::asio::use_awaitable);
+    std::optional<R> out = co_await std::move(op);
+    co_return std::move(*out);
+  }
+
+  Result<RedisReply> eval(const Script& s, const std::vector<std::string>& keys, const std::vector<std::string>& args) {
+    std::vector<std::string> cmd{"EVALSHA", s.sha, std::to_string(keys.size())};
+    cmd.insert(cmd.end(), keys.begin(), keys.end());
+    cmd.insert(cmd.end(), args.begin(), args.end());
+    auto r = client_.command(cmd);
+    if (!r.ok() && r.error().message.find("NOSCRIPT") != std::string::npos) {
+      cmd[0] = "EVAL";
+      cmd[1] = std::string(s.text); // also loads it into the script cache for the next EVALSHA
+      r = client_.command(cmd);
+    }
+    return r;
+  }
+
+  Result<Admission> admitSync(const std::vector<Limit>& limits, Amounts estimate) {
+    if (limits.empty()) {
+      return Admission{true, 0, 0};
+    }
+    std::vector<std::string> keys;
+    std::vector<std::string> args;
+    for (const Limit& l : limits) {
+      keys.push_back(redisKey(l));
+      std::int64_t amount = 1;
+      if (l.kind == LimitKind::Spend) {
+        amount = std::max<std::int64_t>(0, estimate.spend);
+      } else if (l.kind == LimitKind::Tokens) {
+        amount = std::max<std::int64_t>(0, estimate.tokens);
+      }
+      args.push_back(l.kind == LimitKind::Requests ? "q" : "a");
+      args.push_back(std::to_string(l.max));
+      args.push_back(std::to_string(amount));
+      args.push_back(expireAt(l));
+    }
+    auto r = eval(admit_, keys, args);
+    if (!r.ok()) {
+      return r.error();
+    }
+    if (r->type != RedisReply::Type::Integer || r->integer < 0 ||
+        r->integer > static_cast<std::int64_t>(limits.size())) {
+      return redisUnavailable("redis: unexpected reply to the admission script");
+    }
+    if (r->integer == 0) {
+      return Admission{true, 0, 0};
+    }
+    auto index = static_cast<std::size_t>(r->integer - 1);
+    return Admission{false, index, std::max<std::int64_t>(0, limits[index].window.end_ms - systemNowMs())};
+  }
+
+  Result<Ok> settleSync(const std::vector<Limit>& limits, Amounts estimate, Amounts actual) {
+    std::vector<std::string> keys;
+    std::vector<std::string> args;
+    for (const Limit& l : limits) {
+      if (l.kind == LimitKind::Requests) {
+        continue;
+      }
+      const bool spend = l.kind == LimitKind::Spend;
+      keys.push_back(redisKey(l));
+      args.push_back(std::to_string(std::max<std::int64_t>(0, spend ? estimate.spend : estimate.tokens)));
+      args.push_back(std::to_string(std::max<std::int64_t>(0, spend ? actual.spend : actual.tokens)));
+      args.push_back(expireAt(l));
+    }
+    if (keys.empty()) {
+      return Ok{};
+    }
+    auto r = eval(settle_, keys, args);
+    if (!r.ok()) {
+      return r.error();
+    }
+    return Ok{};
+  }
+
+  Result<std::vector<CounterValue>> readSync(const std::vector<Limit>& limits) {
+    std::vector<std::vector<std::string>> cmds;
+    for (const Limit& l : limits) {
+      cmds.push_back({"HMGET", redisKey(l), "u", "r"});
+    }
+    std::vector<CounterValue> out;
+    if (cmds.empty()) {
+      return out;
+    }
+    auto replies = client_.pipeline(cmds);
+    if (!replies.ok()) {
+      return replies.error();
+    }
+    auto num = [](const RedisReply& r) -> std::int64_t {
+      std::int64_t v = 0;
+      if (r.type == RedisReply::Type::String) {
+        std::from_chars(r.str.data(), r.str.data() + r.str.size(), v);
+      }
+      return v;
+    };
+    for (const auto& r : replies.value()) {
+      if (r.type != RedisReply::Type::Array || r.elements.size() != 2) {
+        return redisUnavailable("redis: unexpected reply to HMGET");
+      }
+      out.push_back(CounterValue{num(r.elements[0]), num(r.elements[1])});
+    }
+    return out;
+  }
+
+  RedisClient client_;
+  boost::asio::thread_pool pool_;
+  Script admit_;
+  Script settle_;
+};
+
+} // namespace
+
+Result<std::unique_ptr<Counters>> makeRedisCounters(const std::string& url) {
+  auto endpoint = parseRedisUrl(url);
+  if (!endpoint.ok()) {
+    return endpoint.error();
+  }
+  return std::unique_ptr<Counters>(std::make_unique<RedisCounters>(std::move(endpoint.value())));
+}
+
+} // namespace hd::governance
