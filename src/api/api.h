@@ -7,6 +7,10 @@
 
 #include "http/router.h"
 
+namespace hd::governance {
+class Counters;
+}
+
 namespace hd::control {
 class ConfigService;
 class AdminAuth;
@@ -18,6 +22,7 @@ struct Context {
   control::ConfigService* svc = nullptr;
   control::AdminAuth* auth = nullptr;
   std::string version;
+  governance::Counters* counters = nullptr; // for budget and rate-limit usage in responses
 };
 
 void registerRoutes(http::Router& router, const Context& ctx);

@@ -7,6 +7,7 @@ void registerRoutes(http::Router& router, const Context& ctx) {
   registerProviderRoutes(router, ctx);
   registerConfigRoutes(router, ctx);
   registerSessionRoutes(router, ctx);
+  registerGovernanceRoutes(router, ctx);
 }
 
 } // namespace hd::api

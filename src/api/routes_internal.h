@@ -8,5 +8,6 @@ namespace hd::api {
 void registerProviderRoutes(http::Router& router, const Context& ctx);
 void registerConfigRoutes(http::Router& router, const Context& ctx);
 void registerSessionRoutes(http::Router& router, const Context& ctx);
+void registerGovernanceRoutes(http::Router& router, const Context& ctx);
 
 } // namespace hd::api

@@ -8,6 +8,7 @@
 
 #include "config/governance_loader.h"
 #include "config/reader.h"
+#include "governance/window.h"
 #include "secrets/crypto.h"
 
 namespace hd::config {
@@ -16,16 +17,9 @@ using namespace detail;
 
 namespace {
 
-// "30s", "5m", "1h", "1d", "1w", "1M", "1Y".
 void checkDuration(const std::string& s, const std::string& path) {
-  std::size_t i = 0;
-  while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
-    ++i;
-  }
-  bool ok = i > 0 && i + 1 == s.size() && std::string_view("smhdwMY").find(s.back()) != std::string_view::npos &&
-            s.substr(0, i) != std::string(i, '0');
-  if (!ok) {
-    fail(path, fmt::format("invalid duration \"{}\" (expected a count and a unit: 30s, 5m, 1h, 1d, 1w, 1M, 1Y)", s));
+  if (auto d = governance::parseDuration(s); !d) {
+    fail(path, d.error().message);
   }
 }
 
@@ -230,7 +224,10 @@ VirtualKey parseVk(Reader& r, const js::value& v, const std::string& path, const
         prev.hash = r.string(*h, p + ".value_hash");
       }
       if (const auto* e = po.if_contains("expires_at")) {
-        prev.expires_at_ms = r.nonNegativeInt(*e, p + ".expires_at");
+        if (!e->is_int64() || e->get_int64() < 0) {
+          fail(p + ".expires_at", "expected unix milliseconds");
+        }
+        prev.expires_at_ms = e->get_int64();
       }
       vk.previous.push_back(std::move(prev));
     }

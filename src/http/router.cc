@@ -59,6 +59,18 @@ std::string genericErrorBody(const Error& err) {
   return boost::json::serialize(o);
 }
 
+bool Router::wrap(bhttp::verb method, std::string_view pattern, const std::function<Handler(Handler)>& decorate) {
+  auto parts = splitPath(pattern);
+  for (auto& r : routes_) {
+    if (r.method == method && r.segments.size() == parts.size() &&
+        std::equal(r.segments.begin(), r.segments.end(), parts.begin())) {
+      r.handler = decorate(std::move(r.handler));
+      return true;
+    }
+  }
+  return false;
+}
+
 void Router::add(bhttp::verb method, std::string pattern, Handler handler) {
   Route r{method, {}, std::move(handler)};
   for (auto p : splitPath(pattern)) {

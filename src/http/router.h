@@ -19,6 +19,8 @@ using ErrorRenderer = std::function<std::string(std::string_view path, const Err
 class Router {
 public:
   void add(bhttp::verb method, std::string pattern, Handler handler);
+  // Replaces the handler of a route added earlier with `decorate(handler)`; false if there is none.
+  bool wrap(bhttp::verb method, std::string_view pattern, const std::function<Handler(Handler)>& decorate);
   void setErrorRenderer(ErrorRenderer r) { render_ = std::move(r); }
 
   // Dispatches the request; answers 404/405 itself. Never throws.

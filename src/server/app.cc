@@ -16,6 +16,11 @@
 #include "config/snapshot.h"
 #include "control/admin_auth.h"
 #include "control/config_service.h"
+#include "gate/gate.h"
+#include "gate/routes.h"
+#include "gate/usage_persistence.h"
+#include "governance/counters.h"
+#include "governance/pricing.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "inbound/anthropic/errors.h"
@@ -111,8 +116,28 @@ int serve(const ServeOptions& opts) {
   std::size_t provider_count = snapshot.get()->providers.size();
   api::Context api_ctx{svc->get(), auth->get(), opts.version};
 
+  // Governance counters: in-process (persisted in the config store) or Redis (shared by replicas).
+  const auto& gov_store = snapshot.get()->governance.store;
+  std::unique_ptr<governance::Counters> counters;
+  std::unique_ptr<gate::UsagePersistence> usage_persistence;
+  if (gov_store.type == "redis") {
+    auto redis = governance::makeRedisCounters(gov_store.url);
+    if (!redis) {
+      return fail(redis.error().message);
+    }
+    counters = std::move(redis.value());
+  } else {
+    auto memory = governance::makeMemoryCounters();
+    usage_persistence = std::make_unique<gate::UsagePersistence>(*memory, **svc);
+    usage_persistence->restore();
+    counters = std::move(memory);
+  }
+  api_ctx.counters = counters.get();
+
   http::Router router;
   addRoutes(router, snapshot, api_ctx);
+  gate::GateContext gate_ctx{&snapshot, counters.get(), &governance::Pricing::builtin(), &router};
+  gate::governInferenceRoutes(router, gate_ctx);
   unsigned workers = opts.workers != 0 ? opts.workers : std::max(1u, std::thread::hardware_concurrency());
   http::Server server(
       router,
@@ -164,11 +189,17 @@ int serve(const ServeOptions& opts) {
   };
   wait_reload();
   (*svc)->watchStore(main_ioc, storePollInterval());
+  if (usage_persistence) {
+    usage_persistence->start(main_ioc, std::chrono::seconds(5));
+  }
   stop_signals.async_wait([&](const boost::system::error_code&, int sig) {
     spdlog::info("received {}, draining (up to {} s)", sig == SIGINT ? "SIGINT" : "SIGTERM",
                  opts.drain_timeout_seconds);
     reload_signal.cancel();
     (*svc)->stopWatching();
+    if (usage_persistence) {
+      usage_persistence->stop();
+    }
   });
   main_ioc.run();
 

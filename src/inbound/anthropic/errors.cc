@@ -14,7 +14,9 @@ namespace js = boost::json;
 
 std::string errorBody(const Error& err) {
   js::object inner;
-  inner["type"] = err.status == 413 ? std::string_view("request_too_large") : http::errorTypeName(err.kind);
+  inner["type"] = err.status == 413   ? std::string_view("request_too_large")
+                  : err.status == 402 ? std::string_view("billing_error")
+                                      : http::errorTypeName(err.kind);
   inner["message"] = err.message;
   js::object o;
   o["type"] = "error";

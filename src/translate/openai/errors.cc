@@ -185,6 +185,9 @@ std::string openAIErrorBody(std::string_view anthropic_type, std::string_view me
 }
 
 std::string openAIErrorBody(const Error& err) {
+  if (err.status == 402) {
+    return openAIErrorBody("billing_error", err.message);
+  }
   std::string_view type = "api_error";
   switch (err.kind) {
   case ErrorKind::InvalidRequest:
