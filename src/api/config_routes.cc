@@ -35,7 +35,8 @@ js::object configView(const Context& ctx, const config::Document& doc) {
 }
 
 asio::awaitable<void> getConfig(const Context& ctx, http::ServerExchange& ex) {
-  co_await sendValue(ex, 200, configView(ctx, *ctx.svc->document()));
+  js::value view = configView(ctx, *ctx.svc->document());
+  co_await sendValue(ex, 200, view);
 }
 
 // PUT /api/config {"client_config": {...}} (Bifrost's shape) or the client object itself.

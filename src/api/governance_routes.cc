@@ -205,7 +205,8 @@ asio::awaitable<void> getVk(const Context& ctx, http::ServerExchange& ex) {
   const std::string& id = ex.params()["id"];
   auto* item = const_cast<config::Document&>(*doc).findItem("virtual_keys", id);
   if (item == nullptr) {
-    co_await sendError(ex, Error::notFound(fmt::format("no virtual key with id \"{}\"", id)));
+    Error failure = Error::notFound(fmt::format("no virtual key with id \"{}\"", id));
+    co_await sendError(ex, failure);
     co_return;
   }
   js::object v = vkView(*item);
@@ -375,8 +376,9 @@ ApiHandler getItem(const char* collection) {
     auto doc = ctx.svc->document();
     auto* item = const_cast<config::Document&>(*doc).findItem(collection, ex.params()["id"]);
     if (item == nullptr) {
-      co_await sendError(ex, Error::notFound(fmt::format("no {} with id \"{}\"", config::collectionKind(collection),
-                                                         ex.params()["id"])));
+      Error failure =
+          Error::notFound(fmt::format("no {} with id \"{}\"", config::collectionKind(collection), ex.params()["id"]));
+      co_await sendError(ex, failure);
       co_return;
     }
     co_await sendValue(ex, 200, *item);
@@ -467,7 +469,8 @@ asio::awaitable<void> listLimits(const Context& ctx, http::ServerExchange& ex, b
   if (!limits.empty() && ctx.counters != nullptr) {
     auto values = co_await ctx.counters->read(limits);
     if (!values) {
-      co_await sendError(ex, Error{ErrorKind::Api, 503, values.error().message});
+      Error failure = Error{ErrorKind::Api, 503, values.error().message};
+      co_await sendError(ex, failure);
       co_return;
     }
     list = usageOf(limits, values.value());

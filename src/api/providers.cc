@@ -80,10 +80,12 @@ asio::awaitable<void> getProvider(const Context& ctx, http::ServerExchange& ex) 
   const std::string& name = ex.params()["provider"];
   auto it = doc->providers.find(name);
   if (it == doc->providers.end()) {
-    co_await sendError(ex, Error::notFound(fmt::format("provider \"{}\" is not configured", name)));
+    Error failure = Error::notFound(fmt::format("provider \"{}\" is not configured", name));
+    co_await sendError(ex, failure);
     co_return;
   }
-  co_await sendValue(ex, 200, providerView(*doc, name, it->second, ctx.svc->env()));
+  js::value view = providerView(*doc, name, it->second, ctx.svc->env());
+  co_await sendValue(ex, 200, view);
 }
 
 // POST /api/providers {"provider": "azure", ...settings, "keys"?: [...]}
@@ -236,7 +238,8 @@ asio::awaitable<void> listKeys(const Context& ctx, http::ServerExchange& ex) {
   auto doc = ctx.svc->document();
   const std::string& name = ex.params()["provider"];
   if (!doc->providers.contains(name)) {
-    co_await sendError(ex, Error::notFound(fmt::format("provider \"{}\" is not configured", name)));
+    Error failure = Error::notFound(fmt::format("provider \"{}\" is not configured", name));
+    co_await sendError(ex, failure);
     co_return;
   }
   js::array list;
@@ -256,11 +259,13 @@ asio::awaitable<void> getKey(const Context& ctx, http::ServerExchange& ex) {
   const std::string& name = ex.params()["provider"];
   const auto* k = doc->findKey(ex.params()["key_id"]);
   if (k == nullptr || k->provider != name) {
-    co_await sendError(
-        ex, Error::notFound(fmt::format("provider \"{}\" has no key with id \"{}\"", name, ex.params()["key_id"])));
+    Error failure =
+        Error::notFound(fmt::format("provider \"{}\" has no key with id \"{}\"", name, ex.params()["key_id"]));
+    co_await sendError(ex, failure);
     co_return;
   }
-  co_await sendValue(ex, 200, keyView(*k, ctx.svc->env()));
+  js::value view = keyView(*k, ctx.svc->env());
+  co_await sendValue(ex, 200, view);
 }
 
 asio::awaitable<void> createKey(const Context& ctx, http::ServerExchange& ex) {

@@ -26,7 +26,8 @@ asio::awaitable<void> login(const Context& ctx, http::ServerExchange& ex) {
   for (auto [field, dst] : {std::pair{"username", &user}, std::pair{"password", &pass}}) {
     const auto* v = body->if_contains(field);
     if (v == nullptr || !v->is_string()) {
-      co_await sendError(ex, Error::invalidRequest(std::string(field) + ": required string"));
+      Error failure = Error::invalidRequest(std::string(field) + ": required string");
+      co_await sendError(ex, failure);
       co_return;
     }
     *dst = std::string(v->get_string());

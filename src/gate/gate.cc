@@ -146,15 +146,15 @@ asio::awaitable<void> run(const GateContext& ctx, const http::Handler& inner, Ch
   if (vk == nullptr) {
     bool governed = cfg->client.enforce_auth_on_inference || !gov.virtual_keys.empty();
     if (value.empty() && cfg->client.enforce_auth_on_inference) {
-      co_await reject(ctx, ex,
-                      Error::authentication("a virtual key is required: send it as \"x-bf-vk: bf-...\" or "
-                                            "\"Authorization: Bearer bf-...\" (ask your gateway admin for one)"));
+      Error failure = Error::authentication("a virtual key is required: send it as \"x-bf-vk: bf-...\" or "
+                                            "\"Authorization: Bearer bf-...\" (ask your gateway admin for one)");
+      co_await reject(ctx, ex, failure);
       co_return;
     }
     if (!value.empty() && governed) {
-      co_await reject(ctx, ex,
-                      Error::authentication("unknown virtual key: check the bf-... value (it may have been "
-                                            "rotated or deleted)"));
+      Error failure = Error::authentication("unknown virtual key: check the bf-... value (it may have been "
+                                            "rotated or deleted)");
+      co_await reject(ctx, ex, failure);
       co_return;
     }
     co_await inner(ex);
@@ -162,10 +162,10 @@ asio::awaitable<void> run(const GateContext& ctx, const http::Handler& inner, Ch
   }
   ex.scope().principal = vk->name;
   if (!vk->is_active) {
-    co_await reject(ctx, ex,
-                    Error::permission(fmt::format("virtual key \"{}\" is inactive; ask your gateway admin to "
+    Error failure = Error::permission(fmt::format("virtual key \"{}\" is inactive; ask your gateway admin to "
                                                   "re-enable it",
-                                                  vk->name)));
+                                                  vk->name));
+    co_await reject(ctx, ex, failure);
     co_return;
   }
   if (charge == Charge::AuthOnly) {
@@ -173,7 +173,8 @@ asio::awaitable<void> run(const GateContext& ctx, const http::Handler& inner, Ch
     co_return;
   }
   if (vk->provider_configs.empty()) {
-    co_await reject(ctx, ex, Error::permission(fmt::format("virtual key \"{}\" allows no providers", vk->name)));
+    Error failure = Error::permission(fmt::format("virtual key \"{}\" allows no providers", vk->name));
+    co_await reject(ctx, ex, failure);
     co_return;
   }
   BodyFacts facts = bodyFacts(ex.request().body());
@@ -182,10 +183,10 @@ asio::awaitable<void> run(const GateContext& ctx, const http::Handler& inner, Ch
   if (provider.empty() && !facts.model.empty()) {
     provider = chooseProvider(*cfg, *vk, config::toLower(ref.model), *ex.worker().rng);
     if (provider.empty()) {
-      co_await reject(ctx, ex,
-                      Error::permission(fmt::format("virtual key \"{}\" may not use model \"{}\" (allowed "
+      Error failure = Error::permission(fmt::format("virtual key \"{}\" may not use model \"{}\" (allowed "
                                                     "providers: {})",
-                                                    vk->name, facts.model, allowedProviders(*vk))));
+                                                    vk->name, facts.model, allowedProviders(*vk)));
+      co_await reject(ctx, ex, failure);
       co_return;
     }
     ex.scope().default_provider = provider;
@@ -211,17 +212,17 @@ asio::awaitable<void> run(const GateContext& ctx, const http::Handler& inner, Ch
     auto admitted = co_await ctx.counters->admit(limits, estimate);
     if (!admitted) {
       if (!gov.store.fail_open) {
-        co_await reject(ctx, ex,
-                        Error{ErrorKind::Api, 503,
+        Error failure = Error{ErrorKind::Api, 503,
                               fmt::format("governance counters are unavailable, so limits cannot be checked: {}",
-                                          admitted.error().message)});
+                                          admitted.error().message)};
+        co_await reject(ctx, ex, failure);
         co_return;
       }
       spdlog::warn("governance counters unavailable (fail_mode open: request allowed uncounted): {}",
                    admitted.error().message);
     } else if (!admitted->admitted) {
-      co_await reject(ctx, ex, limitError(limits[admitted->rejected], admitted->retry_after_ms),
-                      admitted->retry_after_ms);
+      Error failure = limitError(limits[admitted->rejected], admitted->retry_after_ms);
+      co_await reject(ctx, ex, failure, admitted->retry_after_ms);
       co_return;
     } else {
       counted = true;

@@ -94,6 +94,9 @@ std::chrono::milliseconds storePollInterval() {
 } // namespace
 
 int serve(const ServeOptions& opts) {
+  // A peer that closed its socket must be an error on that write (EPIPE), not the end of the process:
+  // libraries writing with plain write(2) (hiredis, libpq) would otherwise raise SIGPIPE.
+  std::signal(SIGPIPE, SIG_IGN);
   if (auto r = setupLogging(opts.log_level, opts.log_format); !r) {
     return fail(r.error().message);
   }

@@ -71,8 +71,9 @@ asio::awaitable<void> handleAnthropicModels(const Context& ctx, http::ServerExch
     unsigned v = 0;
     auto [p, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(), v);
     if (ec != std::errc() || p != it->second.data() + it->second.size() || v < 1 || v > 1000) {
-      co_await ex.sendJson(400, errorBody(Error::invalidRequest(
-                                    fmt::format("limit: expected an integer from 1 to 1000, got \"{}\"", it->second))));
+      std::string body = errorBody(
+          Error::invalidRequest(fmt::format("limit: expected an integer from 1 to 1000, got \"{}\"", it->second)));
+      co_await ex.sendJson(400, body);
       co_return;
     }
     limit = v;
@@ -90,8 +91,8 @@ asio::awaitable<void> handleAnthropicModels(const Context& ctx, http::ServerExch
   if (auto it = q.params.find("after_id"); it != q.params.end()) {
     auto i = find(it->second);
     if (!i) {
-      co_await ex.sendJson(400,
-                           errorBody(Error::invalidRequest(fmt::format("after_id: unknown model \"{}\"", it->second))));
+      std::string body = errorBody(Error::invalidRequest(fmt::format("after_id: unknown model \"{}\"", it->second)));
+      co_await ex.sendJson(400, body);
       co_return;
     }
     begin = *i + 1;
@@ -100,8 +101,8 @@ asio::awaitable<void> handleAnthropicModels(const Context& ctx, http::ServerExch
   if (auto it = q.params.find("before_id"); it != q.params.end()) {
     auto i = find(it->second);
     if (!i) {
-      co_await ex.sendJson(
-          400, errorBody(Error::invalidRequest(fmt::format("before_id: unknown model \"{}\"", it->second))));
+      std::string body = errorBody(Error::invalidRequest(fmt::format("before_id: unknown model \"{}\"", it->second)));
+      co_await ex.sendJson(400, body);
       co_return;
     }
     end = *i;
@@ -127,7 +128,8 @@ asio::awaitable<void> handleAnthropicModels(const Context& ctx, http::ServerExch
   res["has_more"] = has_more;
   res["first_id"] = count > 0 ? js::value(catalog[first].id) : js::value(nullptr);
   res["last_id"] = count > 0 ? js::value(catalog[first + count - 1].id) : js::value(nullptr);
-  co_await ex.sendJson(200, js::serialize(res));
+  std::string body = js::serialize(res);
+  co_await ex.sendJson(200, body);
 }
 
 asio::awaitable<void> handleOpenAIModels(const Context& ctx, http::ServerExchange& ex) {
@@ -144,7 +146,8 @@ asio::awaitable<void> handleOpenAIModels(const Context& ctx, http::ServerExchang
   js::object res;
   res["object"] = "list";
   res["data"] = std::move(data);
-  co_await ex.sendJson(200, js::serialize(res));
+  std::string body = js::serialize(res);
+  co_await ex.sendJson(200, body);
 }
 
 } // namespace hd::inbound::anthropic

@@ -67,7 +67,8 @@ asio::awaitable<void> handleChat(const Context& ctx, http::ServerExchange& ex, M
     co_return;
   }
   if (!doc->is_object()) {
-    co_await fail(ex, Error::invalidRequest("request body must be a JSON object"), out);
+    Error failure = Error::invalidRequest("request body must be a JSON object");
+    co_await fail(ex, failure, out);
     co_return;
   }
   const auto& body = doc->get_object();
