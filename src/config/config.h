@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "config/governance.h"
+#include "governance/pricing.h"
 
 namespace hd::config {
 
@@ -54,6 +55,7 @@ struct Key {
   bool enabled = true;
   std::map<std::string, Alias> aliases; // lower-cased alias name -> alias
   std::optional<AzureKeyConfig> azure;
+  std::vector<governance::PriceOverride> pricing_overrides; // win over the provider's and the catalogue
 
   const Alias* findAlias(std::string_view model_lower) const;
 };
@@ -96,6 +98,7 @@ struct FallbackTarget {
 };
 
 struct Provider {
+  std::vector<governance::PriceOverride> pricing_overrides; // win over the catalogue
   std::string name;
   ProviderType type = ProviderType::Anthropic;
   std::vector<Key> keys;
@@ -113,7 +116,7 @@ struct ClientConfig {
   bool enable_logging = true;
   bool disable_content_logging = false;
   bool enforce_auth_on_inference = false; // every inference request needs a virtual key
-  bool drop_excess_requests = false; // a full provider queue answers at once instead of waiting
+  bool drop_excess_requests = false;      // a full provider queue answers at once instead of waiting
 };
 
 struct Config {

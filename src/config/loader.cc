@@ -26,6 +26,41 @@ constexpr std::array kKnownProviders = {"openai",      "anthropic",  "bedrock", 
                                         "parasail",    "perplexity", "replicate", "elevenlabs", "cerebras",   "vllm",
                                         "huggingface", "xai",        "nebius",    "runway",     "fireworks"};
 
+// `pricing_overrides`: [{"model_pattern": "claude-sonnet-*", "input_cost_per_token": ..., ...}] (USD per token).
+std::vector<governance::PriceOverride> parsePriceOverrides(Reader& r, const js::value& v, const std::string& path) {
+  std::vector<governance::PriceOverride> out;
+  if (!v.is_array()) {
+    fail(path, "expected an array of {model_pattern, input_cost_per_token, output_cost_per_token, ...}");
+  }
+  std::size_t i = 0;
+  for (const auto& e : v.get_array()) {
+    std::string p = fmt::format("{}[{}]", path, i++);
+    const auto& o = r.object(e, p);
+    checkKnownFields(o, p,
+                     {"model_pattern", "input_cost_per_token", "output_cost_per_token", "cache_read_input_token_cost",
+                      "cache_creation_input_token_cost"});
+    governance::PriceOverride po;
+    const auto* m = o.if_contains("model_pattern");
+    if (m == nullptr) {
+      fail(p + ".model_pattern", "required field is missing (a model name, or a pattern with '*')");
+    }
+    po.pattern = r.string(*m, p + ".model_pattern");
+    for (auto [field, dst] :
+         {std::pair{"input_cost_per_token", &po.price.input}, std::pair{"output_cost_per_token", &po.price.output},
+          std::pair{"cache_read_input_token_cost", &po.price.cache_read},
+          std::pair{"cache_creation_input_token_cost", &po.price.cache_write}}) {
+      if (const auto* x = o.if_contains(field)) {
+        *dst = r.number(*x, p + "." + field);
+        if (!(*dst >= 0) || !std::isfinite(*dst)) {
+          fail(p + "." + field, "expected USD per token >= 0");
+        }
+      }
+    }
+    out.push_back(std::move(po));
+  }
+  return out;
+}
+
 ModelFamily parseFamily(const std::string& s, const std::string& path) {
   std::string l = toLower(s);
   if (l == "claude" || l == "anthropic") {
@@ -146,7 +181,7 @@ Key parseKey(Reader& r, const js::value& v, const std::string& path, ProviderTyp
   const auto& o = r.object(v, path);
   checkKnownFields(o, path,
                    {"id", "name", "value", "models", "blacklisted_models", "weight", "enabled", "aliases",
-                    "azure_key_config", "description", "use_for_batch_api", "config_hash"});
+                    "azure_key_config", "description", "use_for_batch_api", "config_hash", "pricing_overrides"});
   const auto* name = o.if_contains("name");
   if (name == nullptr) {
     fail(path + ".name", "required field is missing");
@@ -176,6 +211,9 @@ Key parseKey(Reader& r, const js::value& v, const std::string& path, ProviderTyp
   }
   if (const auto* x = o.if_contains("enabled")) {
     k.enabled = r.boolean(*x, path + ".enabled");
+  }
+  if (const auto* x = o.if_contains("pricing_overrides"); x != nullptr && !x->is_null()) {
+    k.pricing_overrides = parsePriceOverrides(r, *x, path + ".pricing_overrides");
   }
   if (const auto* x = o.if_contains("aliases")) {
     if (!x->is_null()) {
@@ -398,8 +436,11 @@ Provider parseProvider(Reader& r, const std::string& name, const js::value& v, c
   checkKnownFields(o, path,
                    {"keys", "network_config", "concurrency_and_buffer_size", "proxy_config", "send_back_raw_request",
                     "send_back_raw_response", "store_raw_request_response", "custom_provider_config", "config_hash",
-                    "circuit_breaker", "fallbacks"});
+                    "circuit_breaker", "fallbacks", "pricing_overrides"});
   p.type = providerType(r, name, o, path);
+  if (const auto* x = o.if_contains("pricing_overrides"); x != nullptr && !x->is_null()) {
+    p.pricing_overrides = parsePriceOverrides(r, *x, path + ".pricing_overrides");
+  }
   if (const auto* x = o.if_contains("keys")) {
     if (!x->is_array()) {
       fail(path + ".keys", fmt::format("expected an array of keys, got {}", kindName(*x)));

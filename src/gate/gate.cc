@@ -116,6 +116,25 @@ Error limitError(const governance::Limit& l, std::int64_t retry_after_ms) {
   return Error::rateLimit(fmt::format("{} reached; retry in {} s", l.label, (retry_after_ms + 999) / 1000));
 }
 
+// Price overrides that apply: the key's first, then its provider's.
+std::vector<const std::vector<governance::PriceOverride>*>
+overridesFor(const config::Config& cfg, std::string_view provider, std::string_view key) {
+  std::vector<const std::vector<governance::PriceOverride>*> out;
+  const auto* p = cfg.findProvider(provider);
+  if (p == nullptr) {
+    return out;
+  }
+  for (const auto& k : p->keys) {
+    if (k.name == key && !k.pricing_overrides.empty()) {
+      out.push_back(&k.pricing_overrides);
+    }
+  }
+  if (!p->pricing_overrides.empty()) {
+    out.push_back(&p->pricing_overrides);
+  }
+  return out;
+}
+
 // Models without a price are logged once each (their requests still count against request and token limits).
 void warnUnpriced(const std::string& model) {
   static std::mutex mu;
@@ -202,7 +221,7 @@ asio::awaitable<void> run(const GateContext& ctx, const http::Handler& inner, Ch
 
   auto limits = limitsFor(gov, *vk, provider, now);
   Amounts estimate;
-  if (auto price = ctx.pricing->find(ref.model)) {
+  if (auto price = ctx.pricing->find(ref.model, overridesFor(*cfg, provider, ""))) {
     estimate.spend = governance::estimate(*price, static_cast<std::int64_t>(ex.request().body().size() / 4),
                                           facts.max_output_tokens);
   }
@@ -238,7 +257,7 @@ asio::awaitable<void> run(const GateContext& ctx, const http::Handler& inner, Ch
     const auto& u = served.usage;
     actual.tokens = u.input_tokens + u.output_tokens + u.cache_read_input_tokens + u.cache_creation_input_tokens;
     std::string model = served.canonical_model.empty() ? ref.model : served.canonical_model;
-    if (auto price = ctx.pricing->find(model)) {
+    if (auto price = ctx.pricing->find(model, overridesFor(*cfg, served.provider, served.key))) {
       actual.spend = governance::cost(*price, u);
     } else {
       warnUnpriced(model);

@@ -409,6 +409,7 @@ void logRequest(http::ServerExchange& ex, const routing::Route* route, std::stri
   served.usage = out.usage;
   if (route != nullptr) {
     served.provider = route->provider->name;
+    served.key = route->key->name;
     served.model = route->model;
     served.canonical_model = route->deployment.alias != nullptr && !route->deployment.alias->model_name.empty()
                                  ? route->deployment.alias->model_name

@@ -34,6 +34,11 @@ before(async () => {
       },
     },
   });
+  cfg.providers.azure.pricing_overrides = [
+    { model_pattern: 'gpt-4o', input_cost_per_token: 0.001, output_cost_per_token: 0.002 },
+    { model_pattern: 'claude-haiku-*', input_cost_per_token: 0.5, output_cost_per_token: 0.5 },
+  ];
+  cfg.providers.azure.keys[0].pricing_overrides = [{ model_pattern: 'claude-haiku-4-5', input_cost_per_token: 0.0001, output_cost_per_token: 0.0003 }];
   gw = await startGateway({ config: cfg, env: azureEnv(up.url) });
 });
 after(cleanup);
@@ -224,4 +229,19 @@ test('teams and customers CRUD; validation errors name the field; unknown ids 40
   assert.equal(r.status, 200);
   r = await api('/api/governance/teams');
   assert.ok(!r.json.teams.some((t) => t.id === team));
+});
+
+test('pricing overrides: a key\'s win over its provider\'s, which win over the catalogue', async () => {
+  let r = await api('/api/virtual-keys', 'POST', { name: 'priced', allowed_providers: ['azure'], budget: { max_limit: 1000, reset_duration: '1d' } });
+  const vk = r.json.value;
+  const id = r.json.id;
+  r = await chat({ authorization: `Bearer ${vk}` }, { model: 'azure/gpt-4o' });
+  assert.equal(r.status, 200, r.text);
+  const gpt = r.json.usage.prompt_tokens * 0.001 + r.json.usage.completion_tokens * 0.002;
+  r = await messages({ 'x-bf-vk': vk }, { model: 'azure/claude-haiku-4-5' });
+  assert.equal(r.status, 200, r.text);
+  const haiku = r.json.usage.input_tokens * 0.0001 + r.json.usage.output_tokens * 0.0003;
+  r = await api(`/api/governance/virtual-keys/${id}`);
+  const used = r.json.usage.find((u) => u.kind === 'budget').current_usage_usd;
+  assert.ok(Math.abs(used - (gpt + haiku)) < 1e-9, `${used} vs ${gpt + haiku}`);
 });
