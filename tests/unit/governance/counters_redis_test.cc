@@ -110,6 +110,12 @@ TEST(RedisCounters, AdmitSettleAndRead) {
   EXPECT_GT(full->retry_after_ms, 0);
   EXPECT_LE(full->retry_after_ms, 3'600'000);
   EXPECT_EQ(runSync(c->read({budget}))->at(0).reserved, 1);
+  // Amounts are exact integers however large (Lua would print 1e+15 for a number this size).
+  auto big = limit("vk:a:big", LimitKind::Spend, INT64_MAX, w);
+  ASSERT_TRUE(runSync(c->admit({big}, {123'456'789'012'345'678, 0}))->admitted);
+  ASSERT_TRUE(runSync(c->settle({big}, {123'456'789'012'345'678, 0}, {98'765'432'109'876'543, 0})).ok());
+  EXPECT_EQ(runSync(c->read({big}))->at(0).used, 98'765'432'109'876'543);
+  EXPECT_EQ(runSync(c->read({big}))->at(0).reserved, 0);
   // The counters live in the selected database: db 0 is empty.
   RedisEndpoint e;
   e.port = server.port();
