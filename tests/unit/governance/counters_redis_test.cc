@@ -252,6 +252,28 @@ TEST(RedisCounters, RedisDownIsAnErrorAndRecovers) {
   EXPECT_EQ(denied.error().message.find("not-the-password"), std::string::npos);
 }
 
+TEST(RedisCounters, AHungRedisTimesOut) {
+  RedisServer server;
+  REQUIRE_REDIS(server);
+  auto c = open(server.url());
+  ASSERT_TRUE(c);
+  Window w = currentHour();
+  auto rpm = limit("k:rpm", LimitKind::Requests, 100, w);
+  ASSERT_TRUE(runSync(c->admit({rpm}, {}))->admitted);
+  server.pause(true);
+  auto t0 = std::chrono::steady_clock::now();
+  auto hung = runSync(c->admit({rpm}, {}));
+  auto took = std::chrono::steady_clock::now() - t0;
+  server.pause(false);
+  ASSERT_FALSE(hung.ok());
+  EXPECT_EQ(hung.error().status, 503);
+  EXPECT_GE(took, std::chrono::milliseconds(900)); // the 1 s command timeout
+  EXPECT_LT(took, std::chrono::seconds(4));
+  auto back = runSync(c->read({rpm}));
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_GE(back->at(0).used, 1);
+}
+
 TEST(RedisCounters, ScriptsAreReloadedAfterAFlush) {
   RedisServer server;
   REQUIRE_REDIS(server);

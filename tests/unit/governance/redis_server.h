@@ -133,11 +133,19 @@ public:
     return false;
   }
 
+  // Freezes (SIGSTOP) or thaws (SIGCONT) the server: it keeps its connections but answers nothing.
+  void pause(bool paused) {
+    if (pid_ != 0) {
+      kill(pid_, paused ? SIGSTOP : SIGCONT);
+    }
+  }
+
   // SIGKILL (no clean shutdown) unless `graceful`.
   void stop(bool graceful = false) {
     if (pid_ == 0) {
       return;
     }
+    kill(pid_, SIGCONT);
     kill(pid_, graceful ? SIGTERM : SIGKILL);
     int status = 0;
     waitpid(pid_, &status, 0);
