@@ -102,18 +102,21 @@ public:
 
   boost::asio::awaitable<Result<Admission>> admit(const std::vector<Limit>& limits, Amounts estimate) override {
     auto work = [this, limits, estimate]() { return admitSync(limits, estimate); };
-    co_return co_await onPool(std::move(work));
+    auto op = onPool(std::move(work)); // named: no temporary with a destructor inside the co_await
+    co_return co_await std::move(op);
   }
 
   boost::asio::awaitable<Result<Ok>> settle(const std::vector<Limit>& limits, Amounts estimate,
                                             Amounts actual) override {
     auto work = [this, limits, estimate, actual]() { return settleSync(limits, estimate, actual); };
-    co_return co_await onPool(std::move(work));
+    auto op = onPool(std::move(work)); // named: no temporary with a destructor inside the co_await
+    co_return co_await std::move(op);
   }
 
   boost::asio::awaitable<Result<std::vector<CounterValue>>> read(const std::vector<Limit>& limits) override {
     auto work = [this, limits]() { return readSync(limits); };
-    co_return co_await onPool(std::move(work));
+    auto op = onPool(std::move(work)); // named: no temporary with a destructor inside the co_await
+    co_return co_await std::move(op);
   }
 
 private:
