@@ -49,12 +49,13 @@ end
 return 0
 )lua";
 
-// KEYS: spend/token counters. ARGV: three per key: the estimate to release, the actual amount to add,
-// expire-at. A reservation lost with a Redis restart never drives `r` below zero.
+// KEYS: spend/token counters. ARGV: three per key: minus the estimate to release, the actual amount to
+// add, expire-at. (Amounts stay strings: Lua would print large numbers as 1e+15, which HINCRBY rejects.) A reservation
+// lost with a Redis restart never drives `r` below zero.
 constexpr std::string_view kSettleScript = R"lua(
 for i = 1, #KEYS do
   local b = (i - 1) * 3
-  local r = redis.call('HINCRBY', KEYS[i], 'r', -tonumber(ARGV[b + 1]))
+  local r = redis.call('HINCRBY', KEYS[i], 'r', ARGV[b + 1])
   if r < 0 then
     redis.call('HSET', KEYS[i], 'r', 0)
   end
@@ -101,18 +102,21 @@ public:
 
   boost::asio::awaitable<Result<Admission>> admit(const std::vector<Limit>& limits, Amounts estimate) override {
     auto work = [this, limits, estimate]() { return admitSync(limits, estimate); };
-    co_return co_await onPool(std::move(work));
+    auto op = onPool(std::move(work)); // named: no temporary with a destructor inside the co_await
+    co_return co_await std::move(op);
   }
 
   boost::asio::awaitable<Result<Ok>> settle(const std::vector<Limit>& limits, Amounts estimate,
                                             Amounts actual) override {
     auto work = [this, limits, estimate, actual]() { return settleSync(limits, estimate, actual); };
-    co_return co_await onPool(std::move(work));
+    auto op = onPool(std::move(work)); // named: no temporary with a destructor inside the co_await
+    co_return co_await std::move(op);
   }
 
   boost::asio::awaitable<Result<std::vector<CounterValue>>> read(const std::vector<Limit>& limits) override {
     auto work = [this, limits]() { return readSync(limits); };
-    co_return co_await onPool(std::move(work));
+    auto op = onPool(std::move(work)); // named: no temporary with a destructor inside the co_await
+    co_return co_await std::move(op);
   }
 
 private:
@@ -184,7 +188,7 @@ private:
       }
       const bool spend = l.kind == LimitKind::Spend;
       keys.push_back(redisKey(l));
-      args.push_back(std::to_string(std::max<std::int64_t>(0, spend ? estimate.spend : estimate.tokens)));
+      args.push_back(std::to_string(-std::max<std::int64_t>(0, spend ? estimate.spend : estimate.tokens)));
       args.push_back(std::to_string(std::max<std::int64_t>(0, spend ? actual.spend : actual.tokens)));
       args.push_back(expireAt(l));
     }

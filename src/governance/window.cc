@@ -13,6 +13,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <limits>
 
@@ -110,7 +111,11 @@ Result<Duration> parseDuration(std::string_view s) {
 }
 
 Window windowAt(const Duration& d, bool calendar_aligned, std::int64_t now_ms) {
-  const std::int64_t n = d.count < 1 ? 1 : d.count;
+  // A Duration not made by parseDuration: clamp the count, and treat an unknown unit as days.
+  const std::int64_t n = std::clamp<std::int64_t>(d.count, 1, kMaxCount);
+  if (unitMs(d.unit) == 0) {
+    return fixed(n * kDay, 0, now_ms);
+  }
   if (!calendar_aligned) {
     return fixed(n * unitMs(d.unit), 0, now_ms);
   }

@@ -110,6 +110,12 @@ TEST(RedisCounters, AdmitSettleAndRead) {
   EXPECT_GT(full->retry_after_ms, 0);
   EXPECT_LE(full->retry_after_ms, 3'600'000);
   EXPECT_EQ(runSync(c->read({budget}))->at(0).reserved, 1);
+  // Amounts are exact integers however large (Lua would print 1e+15 for a number this size).
+  auto big = limit("vk:a:big", LimitKind::Spend, INT64_MAX, w);
+  ASSERT_TRUE(runSync(c->admit({big}, {123'456'789'012'345'678, 0}))->admitted);
+  ASSERT_TRUE(runSync(c->settle({big}, {123'456'789'012'345'678, 0}, {98'765'432'109'876'543, 0})).ok());
+  EXPECT_EQ(runSync(c->read({big}))->at(0).used, 98'765'432'109'876'543);
+  EXPECT_EQ(runSync(c->read({big}))->at(0).reserved, 0);
   // The counters live in the selected database: db 0 is empty.
   RedisEndpoint e;
   e.port = server.port();
@@ -244,6 +250,28 @@ TEST(RedisCounters, RedisDownIsAnErrorAndRecovers) {
   ASSERT_FALSE(denied.ok());
   EXPECT_NE(denied.error().message.find("authentication failed"), std::string::npos) << denied.error().message;
   EXPECT_EQ(denied.error().message.find("not-the-password"), std::string::npos);
+}
+
+TEST(RedisCounters, AHungRedisTimesOut) {
+  RedisServer server;
+  REQUIRE_REDIS(server);
+  auto c = open(server.url());
+  ASSERT_TRUE(c);
+  Window w = currentHour();
+  auto rpm = limit("k:rpm", LimitKind::Requests, 100, w);
+  ASSERT_TRUE(runSync(c->admit({rpm}, {}))->admitted);
+  server.pause(true);
+  auto t0 = std::chrono::steady_clock::now();
+  auto hung = runSync(c->admit({rpm}, {}));
+  auto took = std::chrono::steady_clock::now() - t0;
+  server.pause(false);
+  ASSERT_FALSE(hung.ok());
+  EXPECT_EQ(hung.error().status, 503);
+  EXPECT_GE(took, std::chrono::milliseconds(900)); // the 1 s command timeout
+  EXPECT_LT(took, std::chrono::seconds(4));
+  auto back = runSync(c->read({rpm}));
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_GE(back->at(0).used, 1);
 }
 
 TEST(RedisCounters, ScriptsAreReloadedAfterAFlush) {

@@ -84,8 +84,24 @@ public:
     return "redis://" + auth + "127.0.0.1:" + std::to_string(port_) + "/" + std::to_string(db);
   }
 
-  // Starts the server and waits (up to 10 s) until it answers PING.
+  // Starts the server and waits (up to 10 s) until it answers PING. The first start moves to another
+  // free port if the chosen one was taken meanwhile (tests run in parallel); restarts keep the port.
   bool start() {
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      if (startOnce()) {
+        started_ = true;
+        return true;
+      }
+      if (started_) {
+        return false;
+      }
+      port_ = freePort();
+    }
+    return false;
+  }
+
+private:
+  bool startOnce() {
     std::vector<std::string> args{bin_,
                                   "--port",
                                   std::to_string(port_),
@@ -123,6 +139,11 @@ public:
     e.password = opts_.password;
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (std::chrono::steady_clock::now() < deadline) {
+      int status = 0;
+      if (waitpid(pid_, &status, WNOHANG) == pid_) { // exited: e.g. the port was taken
+        pid_ = 0;
+        return false;
+      }
       RedisClient client(e, std::chrono::milliseconds(200), 1);
       auto r = client.command({"PING"});
       if (r.ok()) {
@@ -130,7 +151,16 @@ public:
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(20)); // polling a condition, bounded by the deadline
     }
+    stop();
     return false;
+  }
+
+public:
+  // Freezes (SIGSTOP) or thaws (SIGCONT) the server: it keeps its connections but answers nothing.
+  void pause(bool paused) {
+    if (pid_ != 0) {
+      kill(pid_, paused ? SIGSTOP : SIGCONT);
+    }
   }
 
   // SIGKILL (no clean shutdown) unless `graceful`.
@@ -138,6 +168,7 @@ public:
     if (pid_ == 0) {
       return;
     }
+    kill(pid_, SIGCONT);
     kill(pid_, graceful ? SIGTERM : SIGKILL);
     int status = 0;
     waitpid(pid_, &status, 0);
@@ -169,6 +200,7 @@ private:
   std::string dir_;
   int port_ = 0;
   pid_t pid_ = 0;
+  bool started_ = false;
 };
 
 } // namespace hd::governance::test

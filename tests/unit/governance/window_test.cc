@@ -165,5 +165,15 @@ TEST(Window, BeforeTheEpoch) {
   EXPECT_EQ(m.end_ms, 0);
 }
 
+TEST(Window, HandMadeDurationsAreSafe) {
+  Window bad = windowAt(Duration{1, 'x'}, true, at(2026, 11, 25, 7)); // unknown unit: days
+  EXPECT_EQ(bad.start_ms, at(2026, 11, 25));
+  Window zero = windowAt(Duration{0, 'h'}, false, at(2026, 11, 25, 7, 30)); // count below 1: one
+  EXPECT_EQ(zero.start_ms, at(2026, 11, 25, 7));
+  Window huge = windowAt(Duration{INT64_MAX, 'Y'}, true, at(2026, 11, 25)); // clamped, no overflow
+  EXPECT_LE(huge.start_ms, at(2026, 11, 25));
+  EXPECT_GT(huge.end_ms, at(2026, 11, 25));
+}
+
 } // namespace
 } // namespace hd::governance
