@@ -10,6 +10,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "providers/anthropic_protocol.h"
+#include "providers/azure_auth.h"
 
 namespace hd::pipeline {
 
@@ -128,6 +129,10 @@ asio::awaitable<void> sendError(http::ServerExchange& ex, const ResponseAdapter&
 
 asio::awaitable<void> callAndRelay(http::ServerExchange& ex, upstream::Request req, const routing::Route& route,
                                    bool stream, const ResponseAdapter& adapter, Outcome& out) {
+  if (auto authorized = co_await providers::authorizeUpstream(req, route, *ex.worker().pool); !authorized) {
+    co_await sendError(ex, adapter, withProvider(authorized.error(), route), out);
+    co_return;
+  }
   upstream::Exchange up(*ex.worker().pool, std::move(req));
   ex.onClientGone([&up] { up.abort(); });
   struct Unhook {

@@ -256,6 +256,8 @@ export async function startFakeUpstream({ args = [], env = {}, timeoutMs = 10000
     /** Replaces the given config settings; returns the effective config. */
     config: (obj) => control('POST', '/config', obj),
     requests: () => control('GET', '/requests'),
+    /** Fake Entra ID token service settings (tests/fake-upstream/entra.mjs); returns the effective ones. */
+    entra: (obj) => control('POST', '/entra', obj),
     waitRequests: (n = 1, timeoutMs2 = 5000) => wait('wait', n, timeoutMs2),
     waitAborted: (n = 1, timeoutMs2 = 5000) => wait('wait_aborted', n, timeoutMs2),
     /** Clears recordings and the script queue, restores default config. */
