@@ -261,6 +261,9 @@ void parseEntraFields(Reader& r, const js::object& o, const std::string& path, A
       }
     }
   }
+  if (!az.client_certificate.empty() && (az.client_id.empty() || az.tenant_id.empty())) {
+    fail(path + ".client_certificate", "needs client_id and tenant_id (the app registration it belongs to)");
+  }
   if (const auto* x = o.if_contains("client_certificate_password")) {
     az.client_certificate_password = r.secret(*x, path + ".client_certificate_password");
   }

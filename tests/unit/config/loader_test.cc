@@ -137,6 +137,9 @@ TEST(ConfigLoader, AzureEntraFieldErrors) {
   EXPECT_EQ(errorOf(pre + R"("authority_host":"login.microsoftonline.com"}}]}}})"),
             "providers.azure.keys[0].azure_key_config.authority_host: expected an http:// or https:// URL, got "
             "\"login.microsoftonline.com\"");
+  EXPECT_EQ(errorOf(pre + R"("client_id":"c","client_certificate":"-----BEGIN CERTIFICATE-----"}}]}}})"),
+            "providers.azure.keys[0].azure_key_config.client_certificate: needs client_id and tenant_id (the app "
+            "registration it belongs to)");
   EXPECT_NE(errorOf(pre + R"("client_certificate":"/nonexistent/cert.pem"}}]}}})")
                 .find("providers.azure.keys[0].azure_key_config.client_certificate: cannot read certificate file "
                       "/nonexistent/cert.pem"),
