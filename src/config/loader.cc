@@ -321,7 +321,12 @@ AzureKeyConfig parseAzure(Reader& r, const js::value& v, const std::string& path
     for (auto& s : r.stringArray(*x, path + ".scopes")) {
       auto b = s.find_first_not_of(" \t");
       if (b != std::string::npos) {
-        az.scopes.push_back(s.substr(b, s.find_last_not_of(" \t") - b + 1));
+        std::string scope = s.substr(b, s.find_last_not_of(" \t") - b + 1);
+        // "<https://...>" as copied from a rendered web page (the seed article's example): drop the brackets.
+        if (scope.size() > 2 && scope.front() == '<' && scope.back() == '>') {
+          scope = scope.substr(1, scope.size() - 2);
+        }
+        az.scopes.push_back(std::move(scope));
       }
     }
   }

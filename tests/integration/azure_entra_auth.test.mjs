@@ -121,6 +121,42 @@ test('service principal (client secret): token reaches Claude and GPT deployment
   await gw.stop();
 });
 
+test('the seed article\'s Entra ID service principal config works as printed', async () => {
+  const up = await startFakeUpstream();
+  await up.entra({ tenants: ['article-tenant'], clients: { 'article-client': { secret: 'article-secret-7' } } });
+  const config = {
+    providers: {
+      azure: {
+        keys: [{
+          name: 'azure-entra-key', value: '', models: ['*'], weight: 1.0,
+          aliases: { 'claude-sonnet-4-6': 'my-claude-sonnet-deployment', 'gpt-4o': 'my-gpt4o-deployment' },
+          azure_key_config: {
+            endpoint: 'env.AZURE_ENDPOINT', client_id: 'env.AZURE_CLIENT_ID', client_secret: 'env.AZURE_CLIENT_SECRET',
+            tenant_id: 'env.AZURE_TENANT_ID', scopes: ['<https://cognitiveservices.azure.com/.default>'],
+            api_version: '2024-08-01-preview',
+          },
+        }],
+      },
+    },
+  };
+  const gw = await startGateway({
+    config,
+    env: isolatedEnv(up, { AZURE_ENDPOINT: up.url, AZURE_CLIENT_ID: 'article-client', AZURE_CLIENT_SECRET: 'article-secret-7', AZURE_TENANT_ID: 'article-tenant' }),
+  });
+  let r = await claude(gw);
+  assert.equal(r.status, 200, r.text);
+  r = await gpt(gw);
+  assert.equal(r.status, 200, r.text);
+  const tokens = await tokenCalls(up);
+  assert.equal(tokens.length, 1);
+  assert.equal(form(tokens[0]).scope, SCOPE);
+  const calls = await inferenceCalls(up);
+  assert.equal(calls[1].query['api-version'], '2024-08-01-preview');
+  for (const c of calls) assert.match(bearerOf(c), /^entra-secret-/);
+  assertNoSecrets(gw, ['article-secret-7', ...(await issuedTokens(up))]);
+  await gw.stop();
+});
+
 test('scopes: blank entries trimmed, the list replaces the default; a rejected secret is a 401 naming the source', async () => {
   const up = await startFakeUpstream();
   await up.entra({ clients: { 'sp-2': { secret: 'right-secret' } } });
@@ -194,8 +230,9 @@ test('certificate credential: signed client assertion (RS256, x5t), encrypted ke
   await up.entra({ tenants: [TENANT], clients: { 'cert-client': { certificate: cert } } });
   const gw = await startGateway({
     config: configWith([
-      azureKey(up, 'cert-file', { models: ['claude-sonnet-4-6'] }, { client_id: 'cert-client', tenant_id: TENANT, client_certificate: f('both.pem') }),
-      azureKey(up, 'cert-inline', { models: ['gpt-4o'] },
+      azureKey(up, 'cert-file', { models: ['claude-sonnet-4-6'], aliases: { 'claude-sonnet-4-6': 'my-claude-deployment' } },
+        { client_id: 'cert-client', tenant_id: TENANT, client_certificate: f('both.pem') }),
+      azureKey(up, 'cert-inline', { models: ['gpt-4o'], aliases: { 'gpt-4o': 'my-gpt4o-deployment' } },
         { client_id: 'cert-client', tenant_id: TENANT, client_certificate: 'env.TEST_CERT_PEM', client_certificate_password: 'env.TEST_CERT_PASS' }),
     ]),
     env: isolatedEnv(up, { TEST_CERT_PEM: encrypted, TEST_CERT_PASS: 'cert-pass-P9' }),

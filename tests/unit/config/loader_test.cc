@@ -130,6 +130,24 @@ TEST(ConfigLoader, AzureEntraFields) {
   EXPECT_EQ(az.scopes[0], "https://ai.azure.com/.default");
 }
 
+TEST(ConfigLoader, SeedArticleEntraConfig) {
+  auto c = fromText(R"({"providers":{"azure":{"keys":[{"name":"azure-entra-key","value":"","models":["*"],"weight":1.0,
+      "aliases":{"claude-sonnet-4-6":"my-claude-sonnet-deployment","gpt-4o":"my-gpt4o-deployment"},
+      "azure_key_config":{"endpoint":"env.AZURE_ENDPOINT","client_id":"env.AZURE_CLIENT_ID",
+        "client_secret":"env.AZURE_CLIENT_SECRET","tenant_id":"env.AZURE_TENANT_ID",
+        "scopes":["<https://cognitiveservices.azure.com/.default>"],"api_version":"2024-08-01-preview"}}]}}})",
+                    env({{"AZURE_ENDPOINT", "https://r.openai.azure.com"},
+                         {"AZURE_CLIENT_ID", "c"},
+                         {"AZURE_CLIENT_SECRET", "s"},
+                         {"AZURE_TENANT_ID", "t"}}));
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  const auto& k = c->findProvider("azure")->keys[0];
+  EXPECT_EQ(k.value, "");
+  EXPECT_EQ(k.azure->client_secret, "s");
+  ASSERT_EQ(k.azure->scopes.size(), 1u);
+  EXPECT_EQ(k.azure->scopes[0], "https://cognitiveservices.azure.com/.default");
+}
+
 TEST(ConfigLoader, AzureEntraFieldErrors) {
   const std::string pre = R"({"providers":{"azure":{"keys":[{"name":"k","azure_key_config":{"endpoint":"https://r",)";
   EXPECT_EQ(errorOf(pre + R"("tenant_id":"a/b"}}]}}})"),
