@@ -93,7 +93,9 @@ public:
         spdlog::info("DefaultAzureCredential: using {}", step.cred->source());
         co_return r;
       }
-      tried += fmt::format("{}: {}", step.name, r.error().message);
+      const std::string& msg = r.error().message;
+      // Most errors already start with the credential's own name ("managed identity (IMDS ...): ...").
+      tried += msg.rfind(step.name, 0) == 0 ? msg : fmt::format("{}: {}", step.name, msg);
     }
     co_return Error::authentication(
         fmt::format("DefaultAzureCredential found no usable Azure credential. Tried: {}", tried));

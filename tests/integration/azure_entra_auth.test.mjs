@@ -379,7 +379,7 @@ test('default chain with nothing available: a 401 listing every step, in both AP
   assert.match(msg, /provider "azure": key "nothing" \(default credential chain\): DefaultAzureCredential found no usable Azure credential/);
   assert.match(msg, /environment: skipped \(AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET/);
   assert.match(msg, /workload identity: skipped \(AZURE_FEDERATED_TOKEN_FILE is not set\)/);
-  assert.match(msg, /managed identity: managed identity \(IMDS http:\/\/127\.0\.0\.1:\d+, system-assigned\): token request to .* failed/);
+  assert.match(msg, /; managed identity \(IMDS http:\/\/127\.0\.0\.1:\d+, system-assigned\): token request to .* failed/);
   assert.match(msg, /Azure CLI: skipped \(az not found on PATH\)/);
   r = await gpt(gw);
   assert.equal(r.status, 401, r.text);
