@@ -1,5 +1,6 @@
 // The Azure CLI: `az account get-access-token --output json --scope <scope> [--tenant <t>]` as a
-// subprocess (a developer's `az login` session). The JSON it prints is parsed like any token response.
+// subprocess (a developer's `az login` session); `--scope` takes each configured scope as its own argument. The JSON it
+// prints is parsed like any token response.
 #include <fmt/format.h>
 
 #include "auth/credentials.h"
@@ -33,7 +34,17 @@ public:
 
   boost::asio::awaitable<Result<AccessToken>> fetch(upstream::Pool& /*pool*/,
                                                     const std::vector<std::string>& scopes) override {
-    std::vector<std::string> args = {"account", "get-access-token", "--output", "json", "--scope", joinScopes(scopes)};
+    std::vector<std::string> args = {"account", "get-access-token", "--output", "json", "--scope"};
+    bool any = false;
+    for (const auto& s : scopes) {
+      if (!s.empty()) {
+        args.push_back(s);
+        any = true;
+      }
+    }
+    if (!any) {
+      args.emplace_back(kDefaultScope);
+    }
     if (!tenant_.empty()) {
       args.emplace_back("--tenant");
       args.push_back(tenant_);
