@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   hd::server::ServeOptions opts;
+  opts.version = HEIMDALL_VERSION;
   opts.host = envOr("HEIMDALL_HOST", "127.0.0.1");
   std::string port_env = envOr("HEIMDALL_PORT", "8080");
   int port = 8080;

@@ -43,6 +43,9 @@ struct Error {
 std::string_view errorTypeForStatus(unsigned status);
 Error errorFromAnthropicType(std::string_view type, std::string message, ErrorKind fallback);
 
+// The value of a Result that carries no value.
+struct Ok {};
+
 // A value or an Error. Small on purpose: std::expected is C++23.
 template <class T> class Result {
 public:

@@ -4,6 +4,7 @@
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/url/parse.hpp>
 
 namespace hd::http {
 
@@ -19,6 +20,23 @@ ServerExchange::ServerExchange(Request& req, beast::tcp_stream& stream, WorkerCo
   auto q = target.find('?');
   path_ = target.substr(0, q);
   query_ = q == std::string_view::npos ? std::string_view() : target.substr(q + 1);
+}
+
+std::map<std::string, std::string> ServerExchange::queryParams() const {
+  std::map<std::string, std::string> out;
+  auto parsed = boost::urls::parse_origin_form(req_.target());
+  if (parsed) {
+    for (auto p : parsed->params()) {
+      out[p.key] = p.value;
+    }
+  }
+  return out;
+}
+
+std::string ServerExchange::clientAddress() const {
+  boost::system::error_code ec;
+  auto ep = stream_.socket().remote_endpoint(ec);
+  return ec ? std::string() : ep.address().to_string();
 }
 
 std::string_view ServerExchange::header(std::string_view name) const {

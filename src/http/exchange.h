@@ -40,6 +40,10 @@ public:
   const Request& request() const { return req_; }
   std::string_view path() const { return path_; }
   std::string_view query() const { return query_; }
+  // The decoded query parameters (the last value wins for repeated names).
+  std::map<std::string, std::string> queryParams() const;
+  // The peer's IP address as text ("" when unknown).
+  std::string clientAddress() const;
   std::string_view header(std::string_view name) const;
   const std::string& requestId() const { return request_id_; }
   WorkerContext worker() const { return worker_; }

@@ -162,6 +162,18 @@ asio::awaitable<void> watchClient(beast::tcp_stream& stream, beast::flat_buffer&
   co_await forever.async_wait(kTuple);
 }
 
+// Answers 413 and closes: the body is larger than the configured limit.
+asio::awaitable<void> rejectTooLarge(beast::tcp_stream& stream, const Router& router, std::string_view target,
+                                     std::size_t limit) {
+  Error err = Error::tooLarge(fmt::format("request body exceeds the limit of {} bytes", limit));
+  Response res{bhttp::status::payload_too_large, 11};
+  res.set(bhttp::field::content_type, "application/json");
+  res.body() = router.renderError(target.substr(0, target.find('?')), err);
+  res.keep_alive(false);
+  res.prepare_payload();
+  co_await bhttp::async_write(stream, res, kTuple);
+}
+
 } // namespace
 
 asio::awaitable<void> Server::session(asio::ip::tcp::socket socket, Worker& worker) {
@@ -188,14 +200,7 @@ asio::awaitable<void> Server::session(asio::ip::tcp::socket socket, Worker& work
     if (hec) {
       if (hec == bhttp::error::body_limit) {
         // Beast checks Content-Length against the limit while parsing the header.
-        std::string_view target = parser.get().target();
-        Error err = Error::tooLarge(fmt::format("request body exceeds the limit of {} bytes", limits.max_body_bytes));
-        Response res{bhttp::status::payload_too_large, 11};
-        res.set(bhttp::field::content_type, "application/json");
-        res.body() = router_.renderError(target.substr(0, target.find('?')), err);
-        res.keep_alive(false);
-        res.prepare_payload();
-        co_await bhttp::async_write(stream, res, kTuple);
+        co_await rejectTooLarge(stream, router_, parser.get().target(), limits.max_body_bytes);
       } else if (hec == bhttp::error::header_limit) {
         Error err{ErrorKind::InvalidRequest, 431, "request headers are larger than the limit"};
         Response res{bhttp::status::request_header_fields_too_large, 11};
@@ -216,6 +221,15 @@ asio::awaitable<void> Server::session(asio::ip::tcp::socket socket, Worker& work
       }
       break;
     }
+    // The limits may have changed while this connection sat idle: apply the current ones.
+    if (Limits now = limits_(); now.max_body_bytes != limits.max_body_bytes) {
+      limits = now;
+      parser.body_limit(limits.max_body_bytes);
+      if (auto cl = parser.content_length(); cl && *cl > limits.max_body_bytes) {
+        co_await rejectTooLarge(stream, router_, parser.get().target(), limits.max_body_bytes);
+        break;
+      }
+    }
     state.busy = true;
     auto started = std::chrono::steady_clock::now();
     std::string request_id = fmt::format("{:x}-{:x}", static_cast<std::uint64_t>(started.time_since_epoch().count()),
@@ -230,13 +244,7 @@ asio::awaitable<void> Server::session(asio::ip::tcp::socket socket, Worker& work
     auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
     if (bec) {
       if (bec == bhttp::error::body_limit) {
-        Error err = Error::tooLarge(fmt::format("request body exceeds the limit of {} bytes", limits.max_body_bytes));
-        Response res{bhttp::status::payload_too_large, 11};
-        res.set(bhttp::field::content_type, "application/json");
-        res.body() = router_.renderError(path, err);
-        res.keep_alive(false);
-        res.prepare_payload();
-        co_await bhttp::async_write(stream, res, kTuple);
+        co_await rejectTooLarge(stream, router_, path, limits.max_body_bytes);
       }
       break;
     }

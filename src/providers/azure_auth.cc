@@ -11,10 +11,10 @@ bool needsEntraToken(const routing::Route& route) {
          auth::azureAuthMethod(*route.key) != auth::AzureAuthMethod::ApiKey;
 }
 
-boost::asio::awaitable<Result<upstream::Ok>> authorizeUpstream(upstream::Request& req, const routing::Route& route,
-                                                               upstream::Pool& pool) {
+boost::asio::awaitable<Result<Ok>> authorizeUpstream(upstream::Request& req, const routing::Route& route,
+                                                     upstream::Pool& pool) {
   if (!needsEntraToken(route)) {
-    co_return upstream::Ok{};
+    co_return Ok{};
   }
   auto token = co_await auth::Authenticator::global().azureToken(*route.key, pool);
   if (!token) {
@@ -24,7 +24,7 @@ boost::asio::awaitable<Result<upstream::Ok>> authorizeUpstream(upstream::Request
     co_return err;
   }
   req.headers.emplace_back("authorization", "Bearer " + token.value());
-  co_return upstream::Ok{};
+  co_return Ok{};
 }
 
 } // namespace hd::providers

@@ -16,7 +16,7 @@ bool needsEntraToken(const routing::Route& route);
 
 // Adds the bearer token when needsEntraToken(route); otherwise does nothing. Errors (no credential,
 // token service down and the token expired) name the credential source, never a secret.
-boost::asio::awaitable<Result<upstream::Ok>> authorizeUpstream(upstream::Request& req, const routing::Route& route,
-                                                               upstream::Pool& pool);
+boost::asio::awaitable<Result<Ok>> authorizeUpstream(upstream::Request& req, const routing::Route& route,
+                                                     upstream::Pool& pool);
 
 } // namespace hd::providers

@@ -11,8 +11,11 @@
 #include <filesystem>
 #include <thread>
 
+#include "api/api.h"
 #include "config/loader.h"
 #include "config/snapshot.h"
+#include "control/admin_auth.h"
+#include "control/config_service.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "inbound/anthropic/errors.h"
@@ -54,19 +57,13 @@ std::optional<std::string> configPath(const ServeOptions& opts, const std::strin
   return std::nullopt;
 }
 
-Result<config::Config> loadConfig(const std::optional<std::string>& path) {
-  if (!path) {
-    return config::Config{}; // embedded defaults: no providers until some are configured
-  }
-  return config::fromFile(*path, config::processEnv());
-}
-
-void addRoutes(http::Router& router, const config::Snapshot& snapshot) {
+void addRoutes(http::Router& router, const config::Snapshot& snapshot, const api::Context& api_ctx) {
   router.add(boost::beast::http::verb::get, "/health", [](http::ServerExchange& ex) -> asio::awaitable<void> {
     co_await ex.sendJson(200, R"({"status":"ok"})");
   });
   inbound::anthropic::registerRoutes(router, inbound::anthropic::Context{&snapshot});
   inbound::openai::registerRoutes(router, inbound::openai::Context{&snapshot});
+  api::registerRoutes(router, api_ctx);
   router.setErrorRenderer([](std::string_view path, const Error& err) {
     if (path.substr(0, 11) == "/anthropic/" || path == "/anthropic") {
       return inbound::anthropic::errorBody(err);
@@ -74,8 +71,19 @@ void addRoutes(http::Router& router, const config::Snapshot& snapshot) {
     if (path.substr(0, 8) == "/openai/" || path.substr(0, 4) == "/v1/") {
       return translate::openai::openAIErrorBody(err);
     }
+    if (path.substr(0, 5) == "/api/") {
+      return api::errorBody(err);
+    }
     return http::genericErrorBody(err);
   });
+}
+
+// How often to look for configuration changes made by other replicas sharing the store.
+std::chrono::milliseconds storePollInterval() {
+  if (const char* v = std::getenv("HEIMDALL_CONFIG_POLL_MS"); v != nullptr && std::atoi(v) > 0) {
+    return std::chrono::milliseconds(std::atoi(v));
+  }
+  return std::chrono::seconds(2);
 }
 
 } // namespace
@@ -91,15 +99,20 @@ int serve(const ServeOptions& opts) {
     return fail(fmt::format("cannot create app directory {}: {}", app_dir, ec.message()));
   }
   auto path = configPath(opts, app_dir);
-  auto cfg = loadConfig(path);
-  if (!cfg) {
-    return fail(cfg.error().message);
+  auto svc = control::ConfigService::open(control::ServiceOptions{app_dir, path, config::processEnv()});
+  if (!svc) {
+    return fail(svc.error().message);
   }
-  std::size_t provider_count = cfg->providers.size();
-  config::Snapshot snapshot(std::make_shared<const config::Config>(std::move(cfg.value())));
+  auto auth = control::AdminAuth::create((*svc)->bootstrap().auth, **svc);
+  if (!auth) {
+    return fail(auth.error().message);
+  }
+  config::Snapshot& snapshot = (*svc)->snapshot();
+  std::size_t provider_count = snapshot.get()->providers.size();
+  api::Context api_ctx{svc->get(), auth->get(), opts.version};
 
   http::Router router;
-  addRoutes(router, snapshot);
+  addRoutes(router, snapshot, api_ctx);
   unsigned workers = opts.workers != 0 ? opts.workers : std::max(1u, std::thread::hardware_concurrency());
   http::Server server(
       router,
@@ -125,6 +138,7 @@ int serve(const ServeOptions& opts) {
   asio::signal_set stop_signals(main_ioc, SIGINT, SIGTERM);
   asio::signal_set reload_signal(main_ioc, SIGHUP);
   server.start();
+  (*svc)->logStartup();
   std::string host = opts.host.find(':') != std::string::npos ? "[" + opts.host + "]" : opts.host;
   std::string listening =
       fmt::format("heimdall listening on http://{}:{} (workers: {}, config: {}, providers: {})", host, *port, workers,
@@ -140,23 +154,21 @@ int serve(const ServeOptions& opts) {
       if (sec) {
         return;
       }
-      if (!path) {
-        spdlog::warn("SIGHUP: no config file to reload");
-      } else if (auto next = config::fromFile(*path, config::processEnv()); !next) {
-        spdlog::error("SIGHUP: reload rejected, keeping the running configuration: {}", next.error().message);
+      if (auto r = (*svc)->reloadFile(); !r) {
+        spdlog::error("SIGHUP: reload rejected, keeping the running configuration: {}", r.error().message);
       } else {
-        std::size_t n = next->providers.size();
-        snapshot.set(std::make_shared<const config::Config>(std::move(next.value())));
-        spdlog::info("SIGHUP: configuration reloaded from {} (providers: {})", *path, n);
+        spdlog::info("SIGHUP: {} (providers: {})", r.value(), snapshot.get()->providers.size());
       }
       wait_reload();
     });
   };
   wait_reload();
+  (*svc)->watchStore(main_ioc, storePollInterval());
   stop_signals.async_wait([&](const boost::system::error_code&, int sig) {
     spdlog::info("received {}, draining (up to {} s)", sig == SIGINT ? "SIGINT" : "SIGTERM",
                  opts.drain_timeout_seconds);
     reload_signal.cancel();
+    (*svc)->stopWatching();
   });
   main_ioc.run();
 

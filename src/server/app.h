@@ -17,6 +17,7 @@ struct ServeOptions {
   LogFormat log_format = LogFormat::Text;
   unsigned workers = 0; // 0 = one per core
   unsigned drain_timeout_seconds = 30;
+  std::string version; // reported by GET /api/version
 };
 
 // Runs until SIGTERM/SIGINT; returns the process exit code.

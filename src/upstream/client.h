@@ -27,8 +27,6 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 
-struct Ok {};
-
 struct Origin {
   bool tls = false;
   std::string host;

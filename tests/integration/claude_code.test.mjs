@@ -2,12 +2,11 @@
 // to the fake Azure Claude deployment: write a file, run a command, read the result, answer.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { startGateway, startFakeUpstream, cleanup, tmpDir } from './lib/harness.mjs';
 import { azureAndAnthropic, azureEnv } from './lib/configs.mjs';
-import { claudeCodeBin } from './lib/clients.mjs';
+import { claudeCodeBin, claudeEnv as claudeEnvFor, runClaude } from './lib/clients.mjs';
 
 let up;
 let gw;
@@ -16,24 +15,6 @@ before(async () => {
   gw = await startGateway({ config: azureAndAnthropic(up.url), env: azureEnv(up.url) });
 });
 after(cleanup);
-
-function runClaude(bin, args, { cwd, env, timeoutMs }) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`claude timed out after ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, timeoutMs);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 test('Claude Code completes a Write → Bash → Read task through Heimdall', { timeout: 180_000 }, async (t) => {
   const bin = claudeCodeBin();
@@ -81,24 +62,6 @@ test('Claude Code completes a Write → Bash → Read task through Heimdall', { 
   assert.match(JSON.stringify(toolResults[2].content), /20/);
 });
 
-function claudeEnv(home, model) {
-  return {
-    PATH: process.env.PATH,
-    HOME: home,
-    CLAUDE_CONFIG_DIR: path.join(home, '.claude'),
-    ANTHROPIC_BASE_URL: `${gw.url}/anthropic`,
-    ANTHROPIC_AUTH_TOKEN: 'bf-claude-code-test-key',
-    ANTHROPIC_MODEL: model,
-    ANTHROPIC_DEFAULT_SONNET_MODEL: model,
-    ANTHROPIC_DEFAULT_HAIKU_MODEL: model,
-    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-    DISABLE_TELEMETRY: '1',
-    DISABLE_AUTOUPDATER: '1',
-    DISABLE_ERROR_REPORTING: '1',
-    DISABLE_BUG_COMMAND: '1',
-    CLAUDE_CODE_MAX_RETRIES: '0',
-  };
-}
 
 test('Claude Code completes a multi-tool task on an Azure GPT deployment (two tool calls in one streamed turn)', { timeout: 180_000 }, async (t) => {
   const bin = claudeCodeBin();
@@ -142,3 +105,5 @@ test('Claude Code completes a multi-tool task on an Azure GPT deployment (two to
   assert.ok(i >= 0, JSON.stringify(second.map((m) => m.role)));
   assert.deepEqual(second.slice(i + 1, i + 3).map((m) => [m.role, m.tool_call_id]), [['tool', 'call_write_a'], ['tool', 'call_write_b']]);
 });
+
+const claudeEnv = (home, model) => claudeEnvFor(gw.url, home, model);

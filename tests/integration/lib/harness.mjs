@@ -65,6 +65,13 @@ for (const [sig, num] of [['SIGINT', 2], ['SIGTERM', 15]]) {
 }
 
 /** Stops every process started through this module (use as `after(cleanup)`). */
+/** Registers `stop` (async) to run at cleanup(), for services started outside this module. */
+export function onCleanup(stop) {
+  const entry = { stop: async () => { live.delete(entry); await stop(); } };
+  live.add(entry);
+  return entry;
+}
+
 export async function cleanup() {
   const results = await Promise.allSettled([...live].map((e) => e.stop()));
   const failed = results.find((r) => r.status === 'rejected');

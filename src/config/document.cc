@@ -1,0 +1,111 @@
+#include "config/document.h"
+
+#include <fmt/format.h>
+
+#include <boost/json.hpp>
+
+namespace hd::config {
+
+namespace js = boost::json;
+
+std::string defaultKeyId(std::string_view provider, std::string_view name) {
+  return fmt::format("{}-{}", provider, name);
+}
+
+KeyDoc* Document::findKey(std::string_view id) {
+  for (auto& k : keys) {
+    if (k.id == id) {
+      return &k;
+    }
+  }
+  return nullptr;
+}
+
+const KeyDoc* Document::findKey(std::string_view id) const {
+  return const_cast<Document*>(this)->findKey(id);
+}
+
+const KeyDoc* Document::findKeyByName(std::string_view provider, std::string_view name) const {
+  for (const auto& k : keys) {
+    const auto* n = k.body.if_contains("name");
+    if (k.provider == provider && n != nullptr && n->is_string() && n->get_string() == name) {
+      return &k;
+    }
+  }
+  return nullptr;
+}
+
+int Document::keyIndex(std::string_view id) const {
+  int i = 0;
+  const KeyDoc* target = findKey(id);
+  if (target == nullptr) {
+    return -1;
+  }
+  for (const auto& k : keys) {
+    if (&k == target) {
+      return i;
+    }
+    if (k.provider == target->provider) {
+      ++i;
+    }
+  }
+  return -1;
+}
+
+Document splitRoot(const js::object& root) {
+  Document d;
+  for (const auto& kv : root) {
+    if (kv.key() == "providers" && kv.value().is_object()) {
+      for (const auto& p : kv.value().get_object()) {
+        std::string name(p.key());
+        js::object settings = p.value().is_object() ? p.value().get_object() : js::object();
+        if (const auto* keys = settings.if_contains("keys"); keys != nullptr && keys->is_array()) {
+          for (const auto& k : keys->get_array()) {
+            KeyDoc kd;
+            kd.provider = name;
+            kd.body = k.is_object() ? k.get_object() : js::object();
+            const auto* id = kd.body.if_contains("id");
+            const auto* kn = kd.body.if_contains("name");
+            if (id != nullptr && id->is_string() && !id->get_string().empty()) {
+              kd.id = std::string(id->get_string());
+            } else {
+              kd.id = defaultKeyId(name, kn != nullptr && kn->is_string() ? std::string_view(kn->get_string()) : "");
+              kd.body["id"] = kd.id;
+            }
+            d.keys.push_back(std::move(kd));
+          }
+        }
+        settings.erase("keys");
+        d.providers.emplace(std::move(name), std::move(settings));
+      }
+    } else if (kv.key() == "client" && kv.value().is_object()) {
+      d.client = kv.value().get_object();
+    } else {
+      d.base.emplace(kv.key(), kv.value());
+    }
+  }
+  return d;
+}
+
+js::object assemble(const Document& doc) {
+  js::object root = doc.base;
+  js::object providers;
+  for (const auto& [name, settings] : doc.providers) {
+    js::object p = settings;
+    js::array keys;
+    for (const auto& k : doc.keys) {
+      if (k.provider == name) {
+        keys.push_back(k.body);
+      }
+    }
+    p["keys"] = std::move(keys);
+    providers[name] = std::move(p);
+  }
+  root["providers"] = std::move(providers);
+  if (doc.client) {
+    root["client"] = *doc.client;
+  }
+  return root;
+}
+
+} // namespace hd::config

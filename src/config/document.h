@@ -1,0 +1,40 @@
+#pragma once
+// The runtime-editable parts of a configuration as Bifrost-shaped JSON: providers (without their
+// keys), keys, and client settings. config.json is split into a Document; the config store holds
+// one entity per part; a Document is assembled back into config.json's shape and validated by the
+// loader, so the file and the API share one set of rules.
+
+#include <boost/json/object.hpp>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace hd::config {
+
+struct KeyDoc {
+  std::string id;
+  std::string provider;
+  boost::json::object body; // the key object as in config.json, including "id"
+};
+
+struct Document {
+  boost::json::object base;                             // everything else (governance, mcp, ...)
+  std::map<std::string, boost::json::object> providers; // name -> settings without "keys"
+  std::vector<KeyDoc> keys;                             // in order
+  std::optional<boost::json::object> client;
+
+  KeyDoc* findKey(std::string_view id);
+  const KeyDoc* findKey(std::string_view id) const;
+  const KeyDoc* findKeyByName(std::string_view provider, std::string_view name) const;
+  // Index of a key among its provider's keys (for error paths), or -1.
+  int keyIndex(std::string_view id) const;
+};
+
+// Splits a config.json root. Keys without an "id" get "<provider>-<name>".
+Document splitRoot(const boost::json::object& root);
+boost::json::object assemble(const Document& doc);
+
+std::string defaultKeyId(std::string_view provider, std::string_view name);
+
+} // namespace hd::config
