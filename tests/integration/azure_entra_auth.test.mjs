@@ -477,3 +477,26 @@ test('token service fails mid-run: the valid token keeps serving, then a clear 5
   assertNoSecrets(gw, ['sp-f-secret', first], r.text + o.text);
   await gw.stop();
 });
+
+test('an Entra ID key added through the management API works at once; its secret is never returned', async () => {
+  const up = await startFakeUpstream();
+  await up.entra({ clients: { 'api-client': { secret: 'api-added-secret-Z' } } });
+  const gw = await startGateway({ env: isolatedEnv(up) });
+  const api = (p, body) => request(`${gw.url}${p}`, { method: body ? 'POST' : 'GET', body });
+  let r = await api('/api/providers', { provider: 'azure' });
+  assert.ok(r.status < 300, r.text);
+  r = await api('/api/providers/azure/keys', {
+    name: 'entra-via-api', value: '', models: ['*'], aliases: { 'claude-sonnet-4-6': 'my-claude-deployment' },
+    azure_key_config: { endpoint: up.url, client_id: 'api-client', client_secret: 'api-added-secret-Z', tenant_id: TENANT },
+  });
+  assert.ok(r.status < 300, r.text);
+  r = await claude(gw);
+  assert.equal(r.status, 200, r.text);
+  assert.match(bearerOf((await inferenceCalls(up))[0]), /^entra-secret-/);
+  assert.equal(form((await tokenCalls(up))[0]).client_secret, 'api-added-secret-Z');
+  const listed = await api('/api/providers/azure/keys');
+  assert.equal(listed.status, 200);
+  assert.ok(!listed.text.includes('api-added-secret-Z'), listed.text);
+  assertNoSecrets(gw, ['api-added-secret-Z', ...(await issuedTokens(up))]);
+  await gw.stop();
+});
