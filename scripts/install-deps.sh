@@ -11,9 +11,9 @@ want_tests=0
 build_pkgs=(build-essential cmake ninja-build ccache pkg-config ca-certificates
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libssl-dev libspdlog-dev libfmt-dev libcli11-dev libpcre2-dev libsqlite3-dev libpq-dev libargon2-dev
-  nodejs npm)
+  libsecret-1-dev nodejs npm)
 test_pkgs=(clang libclang-rt-14-dev llvm googletest libgtest-dev libgmock-dev nodejs npm wrk nginx-light procps
-  postgresql)
+  postgresql tmux dbus gnome-keyring)
 
 pkgs=("${build_pkgs[@]}")
 (( want_tests )) && pkgs+=("${test_pkgs[@]}")

@@ -1,9 +1,10 @@
-// heimdall: an AI gateway. `heimdall serve` runs the gateway.
+// heimdall: an AI gateway. `heimdall serve` runs the gateway; `heimdall launch` starts a coding agent wired to it.
 
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <fmt/format.h>
 
+#include "cli/launch.h"
 #include "server/app.h"
 
 namespace {
@@ -53,6 +54,23 @@ int main(int argc, char** argv) {
       ->add_option("--drain-timeout", opts.drain_timeout_seconds, "Seconds to let in-flight requests finish on SIGTERM")
       ->capture_default_str();
 
+  hd::cli::LaunchOptions launch_opts;
+  auto* launch =
+      app.add_subcommand("launch", "Start Claude Code, Codex CLI, Gemini CLI or Opencode wired to the gateway");
+  launch->add_option("--base-url", launch_opts.base_url,
+                     "Gateway URL (default: last used, else http://localhost:8080)");
+  launch->add_option("--harness", launch_opts.harness, "claude, codex, gemini or opencode");
+  launch->add_option("--model", launch_opts.model, "Model, e.g. azure/claude-sonnet-4-6");
+  launch->add_flag("--print-env", launch_opts.print_env, "Print the agent's environment as shell exports and exit");
+  launch->add_flag("--write-settings", launch_opts.write_settings,
+                   "Merge the env block into Claude Code's settings.json and exit");
+  launch->add_option("--settings-scope", launch_opts.settings_scope, "user (~/.claude) or project (./.claude)")
+      ->check(CLI::IsMember({"user", "project"}))
+      ->capture_default_str();
+  launch->add_flag("--no-tui", launch_opts.no_tui, "No terminal UI: launch with the given (or last) choices");
+  launch->add_flag("--no-mcp", launch_opts.no_mcp, "Do not attach the gateway's MCP endpoint to Claude Code");
+  launch->add_option("agent_args", launch_opts.agent_args, "Arguments for the agent, after --");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -69,6 +87,9 @@ int main(int argc, char** argv) {
     opts.port = static_cast<unsigned short>(port);
     opts.log_format = log_format == "json" ? hd::server::LogFormat::Json : hd::server::LogFormat::Text;
     return hd::server::serve(opts);
+  }
+  if (launch->parsed()) {
+    return hd::cli::runLaunch(launch_opts);
   }
   return 0;
 }

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "config/governance.h"
+
 namespace hd::config {
 
 enum class ProviderType { Anthropic, Azure, OpenAI };
@@ -69,6 +71,8 @@ struct NetworkConfig {
   std::chrono::seconds request_timeout{300};
   std::chrono::seconds stream_idle_timeout{60};
   std::chrono::seconds connect_timeout{10};
+  // Request sent -> response headers. Heimdall's own field; absent = default_request_timeout_in_seconds.
+  std::optional<std::chrono::seconds> first_byte_timeout;
   int max_retries = 0;
   std::chrono::milliseconds retry_backoff_initial{500};
   std::chrono::milliseconds retry_backoff_max{5000};
@@ -78,11 +82,34 @@ struct NetworkConfig {
   std::map<std::string, bool> beta_header_overrides; // anthropic-beta prefix -> allowed
 };
 
+// Bifrost's concurrency_and_buffer_size: upstream calls in flight per provider, and how many may wait.
+struct Concurrency {
+  int concurrency = 1000;
+  int buffer_size = 5000;
+};
+
+// Heimdall's own `circuit_breaker` (per provider; one breaker per key and deployment).
+struct CircuitBreakerConfig {
+  bool enabled = true;
+  int failure_threshold = 5;                  // consecutive failures that open the breaker
+  std::chrono::milliseconds cooldown{30'000}; // open -> half-open (one probe)
+};
+
+// Heimdall's own default fallback chain entry: after this provider fails, try `provider` with the
+// model mapped through `model_map` (lower-cased keys; an unmapped model keeps its name).
+struct FallbackTarget {
+  std::string provider;
+  std::map<std::string, std::string> model_map;
+};
+
 struct Provider {
   std::string name;
   ProviderType type = ProviderType::Anthropic;
   std::vector<Key> keys;
   NetworkConfig network;
+  Concurrency concurrency;
+  CircuitBreakerConfig circuit_breaker;
+  std::vector<FallbackTarget> fallbacks;
 };
 
 struct ClientConfig {
@@ -92,11 +119,14 @@ struct ClientConfig {
   std::chrono::seconds idle_timeout{120};
   bool enable_logging = true;
   bool disable_content_logging = false;
+  bool enforce_auth_on_inference = false; // every inference request needs a virtual key
+  bool drop_excess_requests = false; // a full provider queue answers at once instead of waiting
 };
 
 struct Config {
   ClientConfig client;
   std::map<std::string, Provider> providers; // by name
+  Governance governance;
 
   const Provider* findProvider(std::string_view name) const;
 };

@@ -52,9 +52,76 @@ int Document::keyIndex(std::string_view id) const {
   return -1;
 }
 
+std::string collectionKind(std::string_view collection) {
+  std::string k(collection);
+  if (!k.empty() && k.back() == 's') {
+    k.pop_back();
+  }
+  return k;
+}
+
+std::string collectionOfKind(std::string_view kind) {
+  for (const char* c : kCollections) {
+    if (collectionKind(c) == kind) {
+      return c;
+    }
+  }
+  return "";
+}
+
+js::object* Document::findItem(std::string_view collection, std::string_view id) {
+  auto it = collections.find(std::string(collection));
+  if (it == collections.end()) {
+    return nullptr;
+  }
+  for (auto& item : it->second) {
+    const auto* v = item.if_contains("id");
+    if (v != nullptr && v->is_string() && v->get_string() == id) {
+      return &item;
+    }
+  }
+  return nullptr;
+}
+
+namespace {
+
+// Items without an id get one from their name ("<kind>-<name>"), so the store can key them.
+void splitGovernance(const js::object& gov, Document& d, js::object& rest) {
+  for (const auto& kv : gov) {
+    bool is_collection = false;
+    for (const char* c : kCollections) {
+      if (kv.key() == c && kv.value().is_array()) {
+        is_collection = true;
+        auto& items = d.collections[c];
+        for (const auto& item : kv.value().get_array()) {
+          js::object o = item.is_object() ? item.get_object() : js::object();
+          const auto* id = o.if_contains("id");
+          if (id == nullptr || !id->is_string() || id->get_string().empty()) {
+            const auto* n = o.if_contains("name");
+            o["id"] = fmt::format("{}-{}", collectionKind(c),
+                                  n != nullptr && n->is_string() ? std::string_view(n->get_string()) : "");
+          }
+          items.push_back(std::move(o));
+        }
+      }
+    }
+    if (!is_collection) {
+      rest.emplace(kv.key(), kv.value());
+    }
+  }
+}
+
+} // namespace
+
 Document splitRoot(const js::object& root) {
   Document d;
   for (const auto& kv : root) {
+    if (kv.key() == "governance" && kv.value().is_object()) {
+      js::object rest;
+      splitGovernance(kv.value().get_object(), d, rest);
+      d.base["governance"] = std::move(rest);
+      continue;
+    }
     if (kv.key() == "providers" && kv.value().is_object()) {
       for (const auto& p : kv.value().get_object()) {
         std::string name(p.key());
@@ -104,6 +171,20 @@ js::object assemble(const Document& doc) {
   root["providers"] = std::move(providers);
   if (doc.client) {
     root["client"] = *doc.client;
+  }
+  if (!doc.collections.empty()) {
+    js::object gov;
+    if (const auto* g = root.if_contains("governance"); g != nullptr && g->is_object()) {
+      gov = g->get_object();
+    }
+    for (const auto& [name, items] : doc.collections) {
+      js::array a;
+      for (const auto& item : items) {
+        a.push_back(item);
+      }
+      gov[name] = std::move(a);
+    }
+    root["governance"] = std::move(gov);
   }
   return root;
 }

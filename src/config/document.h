@@ -18,11 +18,20 @@ struct KeyDoc {
   boost::json::object body; // the key object as in config.json, including "id"
 };
 
+// Governance collections (config.json `governance.<collection>[]`), each item identified by "id".
+// The entity kind of a collection is its name in the singular ("virtual_keys" -> "virtual_key").
+inline constexpr const char* kCollections[] = {"budgets", "rate_limits", "customers", "teams", "virtual_keys"};
+std::string collectionKind(std::string_view collection);
+std::string collectionOfKind(std::string_view kind); // "" when `kind` is not a collection kind
+
 struct Document {
-  boost::json::object base;                             // everything else (governance, mcp, ...)
+  boost::json::object base;                             // everything else (governance settings, mcp, ...)
   std::map<std::string, boost::json::object> providers; // name -> settings without "keys"
   std::vector<KeyDoc> keys;                             // in order
   std::optional<boost::json::object> client;
+  std::map<std::string, std::vector<boost::json::object>> collections; // name -> items
+
+  boost::json::object* findItem(std::string_view collection, std::string_view id);
 
   KeyDoc* findKey(std::string_view id);
   const KeyDoc* findKey(std::string_view id) const;

@@ -12,169 +12,20 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "config/governance_loader.h"
+#include "config/reader.h"
 #include "core/json_util.h"
 
 namespace hd::config {
 namespace {
 
 namespace js = boost::json;
-
-// Load-time failure; converted to Result at the boundary (loading is not on the request path).
-struct LoadError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
+using namespace detail;
 
 constexpr std::array kKnownProviders = {"openai",      "anthropic",  "bedrock",   "cohere",     "azure",      "vertex",
                                         "mistral",     "ollama",     "groq",      "gemini",     "openrouter", "sgl",
                                         "parasail",    "perplexity", "replicate", "elevenlabs", "cerebras",   "vllm",
                                         "huggingface", "xai",        "nebius",    "runway",     "fireworks"};
-
-[[noreturn]] void fail(const std::string& path, const std::string& what) {
-  throw LoadError(fmt::format("{}: {}", path, what));
-}
-
-std::string_view kindName(const js::value& v) {
-  switch (v.kind()) {
-  case js::kind::null:
-    return "null";
-  case js::kind::bool_:
-    return "a boolean";
-  case js::kind::int64:
-  case js::kind::uint64:
-  case js::kind::double_:
-    return "a number";
-  case js::kind::string:
-    return "a string";
-  case js::kind::array:
-    return "an array";
-  case js::kind::object:
-    return "an object";
-  }
-  return "unknown";
-}
-
-class Reader {
-public:
-  explicit Reader(const EnvLookup& env) : env_(env) {}
-
-  const js::object& object(const js::value& v, const std::string& path) {
-    if (!v.is_object()) {
-      fail(path, fmt::format("expected an object, got {}", kindName(v)));
-    }
-    return v.get_object();
-  }
-
-  std::string string(const js::value& v, const std::string& path) {
-    if (!v.is_string()) {
-      fail(path, fmt::format("expected a string, got {}", kindName(v)));
-    }
-    return std::string(v.get_string());
-  }
-
-  // A string that may be an `env.VAR` reference, resolved from the environment.
-  std::string secret(const js::value& v, const std::string& path) {
-    std::string s = string(v, path);
-    if (s.rfind("env.", 0) == 0) {
-      std::string var = s.substr(4);
-      if (var.empty()) {
-        fail(path, "\"env.\" reference names no environment variable");
-      }
-      auto val = env_(var);
-      if (!val) {
-        fail(path, fmt::format("environment variable {} is not set", var));
-      }
-      return *val;
-    }
-    return s;
-  }
-
-  bool boolean(const js::value& v, const std::string& path) {
-    if (!v.is_bool()) {
-      fail(path, fmt::format("expected true or false, got {}", kindName(v)));
-    }
-    return v.get_bool();
-  }
-
-  double number(const js::value& v, const std::string& path) {
-    if (v.is_int64()) {
-      return static_cast<double>(v.get_int64());
-    }
-    if (v.is_uint64()) {
-      return static_cast<double>(v.get_uint64());
-    }
-    if (v.is_double()) {
-      return v.get_double();
-    }
-    fail(path, fmt::format("expected a number, got {}", kindName(v)));
-  }
-
-  std::int64_t nonNegativeInt(const js::value& v, const std::string& path) {
-    double d = number(v, path);
-    if (d < 0 || std::floor(d) != d || d > 1e12) {
-      fail(path, "expected a non-negative whole number");
-    }
-    return static_cast<std::int64_t>(d);
-  }
-
-  std::vector<std::string> stringArray(const js::value& v, const std::string& path) {
-    if (!v.is_array()) {
-      fail(path, fmt::format("expected an array of strings, got {}", kindName(v)));
-    }
-    std::vector<std::string> out;
-    std::size_t i = 0;
-    for (const auto& e : v.get_array()) {
-      out.push_back(string(e, fmt::format("{}[{}]", path, i++)));
-    }
-    return out;
-  }
-
-  ModelList modelList(const js::value& v, const std::string& path) {
-    ModelList list;
-    std::set<std::string> seen;
-    for (auto& name : stringArray(v, path)) {
-      std::string lower = toLower(name);
-      if (lower == "*") {
-        list.all = true;
-      } else if (lower.empty()) {
-        fail(path, "model names must not be empty");
-      }
-      if (!seen.insert(lower).second) {
-        fail(path, fmt::format("duplicate entry \"{}\"", name));
-      }
-      if (lower != "*") {
-        list.names.push_back(lower);
-      }
-    }
-    if (list.all && !list.names.empty()) {
-      fail(path, "\"*\" cannot be combined with other model names");
-    }
-    return list;
-  }
-
-private:
-  const EnvLookup& env_;
-};
-
-void checkKnownFields(const js::object& obj, const std::string& path, std::initializer_list<std::string_view> known) {
-  for (const auto& kv : obj) {
-    bool ok = false;
-    for (auto k : known) {
-      if (kv.key() == k) {
-        ok = true;
-        break;
-      }
-    }
-    if (!ok) {
-      std::string list;
-      for (auto k : known) {
-        list += list.empty() ? "" : ", ";
-        list += k;
-      }
-      fail(fmt::format("{}.{}", path, std::string_view(kv.key())),
-           fmt::format("unknown field (expected one of: {})", list));
-    }
-  }
-}
 
 ModelFamily parseFamily(const std::string& s, const std::string& path) {
   std::string l = toLower(s);
@@ -415,7 +266,7 @@ NetworkConfig parseNetwork(Reader& r, const js::value& v, const std::string& pat
                    {"base_url", "extra_headers", "default_request_timeout_in_seconds", "stream_idle_timeout_in_seconds",
                     "connect_timeout_in_seconds", "max_retries", "retry_backoff_initial", "retry_backoff_max",
                     "retry_backoff_initial_ms", "retry_backoff_max_ms", "insecure_skip_verify", "ca_cert_pem",
-                    "max_conns_per_host", "enforce_http2", "beta_header_overrides"});
+                    "max_conns_per_host", "enforce_http2", "beta_header_overrides", "first_byte_timeout_in_seconds"});
   if (const auto* x = o.if_contains("base_url")) {
     n.base_url = r.secret(*x, path + ".base_url");
     while (!n.base_url.empty() && n.base_url.back() == '/') {
@@ -443,8 +294,16 @@ NetworkConfig parseNetwork(Reader& r, const js::value& v, const std::string& pat
   seconds("default_request_timeout_in_seconds", n.request_timeout);
   seconds("stream_idle_timeout_in_seconds", n.stream_idle_timeout);
   seconds("connect_timeout_in_seconds", n.connect_timeout);
+  if (o.contains("first_byte_timeout_in_seconds")) {
+    n.first_byte_timeout.emplace();
+    seconds("first_byte_timeout_in_seconds", *n.first_byte_timeout);
+  }
   if (const auto* x = o.if_contains("max_retries")) {
-    n.max_retries = static_cast<int>(r.nonNegativeInt(*x, path + ".max_retries"));
+    auto retries = r.nonNegativeInt(*x, path + ".max_retries");
+    if (retries > 100) {
+      fail(path + ".max_retries", "expected a number between 0 and 100");
+    }
+    n.max_retries = static_cast<int>(retries);
   }
   for (const char* f : {"retry_backoff_initial", "retry_backoff_initial_ms"}) {
     if (const auto* x = o.if_contains(f)) {
@@ -473,6 +332,86 @@ NetworkConfig parseNetwork(Reader& r, const js::value& v, const std::string& pat
     }
   }
   return n;
+}
+
+Concurrency parseConcurrency(Reader& r, const js::value& v, const std::string& path) {
+  Concurrency c;
+  const auto& o = r.object(v, path);
+  checkKnownFields(o, path, {"concurrency", "buffer_size"});
+  if (const auto* x = o.if_contains("concurrency")) {
+    auto n = r.nonNegativeInt(*x, path + ".concurrency");
+    if (n == 0 || n > 1'000'000) {
+      fail(path + ".concurrency", "expected a number between 1 and 1000000");
+    }
+    c.concurrency = static_cast<int>(n);
+  }
+  if (const auto* x = o.if_contains("buffer_size")) {
+    c.buffer_size = static_cast<int>(std::min<std::int64_t>(r.nonNegativeInt(*x, path + ".buffer_size"), 1'000'000));
+  }
+  return c;
+}
+
+CircuitBreakerConfig parseBreaker(Reader& r, const js::value& v, const std::string& path) {
+  CircuitBreakerConfig c;
+  const auto& o = r.object(v, path);
+  checkKnownFields(o, path, {"enabled", "failure_threshold", "cooldown_ms"});
+  if (const auto* x = o.if_contains("enabled")) {
+    c.enabled = r.boolean(*x, path + ".enabled");
+  }
+  if (const auto* x = o.if_contains("failure_threshold")) {
+    auto n = r.nonNegativeInt(*x, path + ".failure_threshold");
+    if (n == 0 || n > 1'000'000) {
+      fail(path + ".failure_threshold", "expected a number between 1 and 1000000");
+    }
+    c.failure_threshold = static_cast<int>(n);
+  }
+  if (const auto* x = o.if_contains("cooldown_ms")) {
+    auto ms = r.nonNegativeInt(*x, path + ".cooldown_ms");
+    if (ms == 0) {
+      fail(path + ".cooldown_ms", "must be at least 1 ms");
+    }
+    c.cooldown = std::chrono::milliseconds(ms);
+  }
+  return c;
+}
+
+// Entries: "provider" (same model name) or {"provider": "...", "model_map": {"model": "fallback model"}}.
+std::vector<FallbackTarget> parseFallbacks(Reader& r, const js::value& v, const std::string& path) {
+  if (!v.is_array()) {
+    fail(path, fmt::format("expected an array of providers, got {}", kindName(v)));
+  }
+  std::vector<FallbackTarget> out;
+  std::size_t i = 0;
+  for (const auto& e : v.get_array()) {
+    std::string p = fmt::format("{}[{}]", path, i++);
+    FallbackTarget t;
+    if (e.is_string()) {
+      t.provider = r.string(e, p);
+    } else {
+      const auto& o = r.object(e, p);
+      checkKnownFields(o, p, {"provider", "model_map"});
+      const auto* prov = o.if_contains("provider");
+      if (prov == nullptr) {
+        fail(p + ".provider", "required field is missing");
+      }
+      t.provider = r.string(*prov, p + ".provider");
+      if (const auto* m = o.if_contains("model_map")) {
+        for (const auto& kv : r.object(*m, p + ".model_map")) {
+          std::string mp = fmt::format("{}.model_map.{}", p, std::string_view(kv.key()));
+          std::string to = r.string(kv.value(), mp);
+          if (kv.key().empty() || to.empty()) {
+            fail(mp, "model names must not be empty");
+          }
+          t.model_map[toLower(kv.key())] = std::move(to);
+        }
+      }
+    }
+    if (t.provider.empty()) {
+      fail(p, "provider name must not be empty");
+    }
+    out.push_back(std::move(t));
+  }
+  return out;
 }
 
 ProviderType providerType(Reader& r, const std::string& name, const js::object& o, const std::string& path) {
@@ -511,7 +450,8 @@ Provider parseProvider(Reader& r, const std::string& name, const js::value& v, c
   const auto& o = r.object(v, path);
   checkKnownFields(o, path,
                    {"keys", "network_config", "concurrency_and_buffer_size", "proxy_config", "send_back_raw_request",
-                    "send_back_raw_response", "store_raw_request_response", "custom_provider_config", "config_hash"});
+                    "send_back_raw_response", "store_raw_request_response", "custom_provider_config", "config_hash",
+                    "circuit_breaker", "fallbacks"});
   p.type = providerType(r, name, o, path);
   if (const auto* x = o.if_contains("keys")) {
     if (!x->is_array()) {
@@ -533,6 +473,15 @@ Provider parseProvider(Reader& r, const std::string& name, const js::value& v, c
   }
   if (const auto* x = o.if_contains("network_config")) {
     p.network = parseNetwork(r, *x, path + ".network_config");
+  }
+  if (const auto* x = o.if_contains("concurrency_and_buffer_size")) {
+    p.concurrency = parseConcurrency(r, *x, path + ".concurrency_and_buffer_size");
+  }
+  if (const auto* x = o.if_contains("circuit_breaker")) {
+    p.circuit_breaker = parseBreaker(r, *x, path + ".circuit_breaker");
+  }
+  if (const auto* x = o.if_contains("fallbacks")) {
+    p.fallbacks = parseFallbacks(r, *x, path + ".fallbacks");
   }
   if (name != "anthropic" && name != "azure" && name != "openai" && p.network.base_url.empty()) {
     fail(path + ".network_config.base_url", "required for a custom provider (the server's URL, e.g. "
@@ -556,6 +505,12 @@ ClientConfig parseClient(Reader& r, const js::value& v, const std::string& path)
   }
   if (const auto* x = o.if_contains("disable_content_logging")) {
     c.disable_content_logging = r.boolean(*x, path + ".disable_content_logging");
+  }
+  if (const auto* x = o.if_contains("enforce_auth_on_inference")) {
+    c.enforce_auth_on_inference = r.boolean(*x, path + ".enforce_auth_on_inference");
+  }
+  if (const auto* x = o.if_contains("drop_excess_requests")) {
+    c.drop_excess_requests = r.boolean(*x, path + ".drop_excess_requests");
   }
   // Other Bifrost client settings are accepted and take effect as the features behind them land.
   return c;
@@ -602,6 +557,22 @@ Result<Config> fromJson(const js::value& root, const EnvLookup& env) {
         }
         cfg.providers.emplace(name, parseProvider(r, name, kv.value(), "providers." + name));
       }
+      for (const auto& [name, p] : cfg.providers) {
+        for (std::size_t i = 0; i < p.fallbacks.size(); ++i) {
+          const auto& f = p.fallbacks[i].provider;
+          if (f == name || cfg.findProvider(f) == nullptr) {
+            fail(fmt::format("providers.{}.fallbacks[{}]", name, i),
+                 fmt::format("\"{}\" is {}", f, f == name ? "the provider itself" : "not a configured provider"));
+          }
+        }
+      }
+    }
+    if (const auto* x = o.if_contains("governance"); x != nullptr && !x->is_null()) {
+      std::set<std::string> names;
+      for (const auto& [name, p] : cfg.providers) {
+        names.insert(name);
+      }
+      parseGovernance(r, *x, "governance", cfg.governance, names);
     }
     return cfg;
   } catch (const LoadError& e) {

@@ -43,6 +43,9 @@ std::string describe(const store::Entity& e) {
   if (e.kind == "key") {
     return fmt::format("providers.{}.keys[{}]", e.parent, keyName(e));
   }
+  if (auto c = config::collectionOfKind(e.kind); !c.empty()) {
+    return fmt::format("governance.{}[{}]", c, e.id);
+  }
   return e.kind == "client" ? "client" : fmt::format("{} {}", e.kind, e.id);
 }
 
@@ -56,6 +59,13 @@ std::vector<store::Entity> toEntities(const config::Document& doc) {
   }
   if (doc.client) {
     out.push_back(make("client", "client", "", *doc.client));
+  }
+  for (const auto& [name, items] : doc.collections) {
+    for (const auto& item : items) {
+      const auto* id = item.if_contains("id");
+      out.push_back(make(config::collectionKind(name),
+                         id != nullptr && id->is_string() ? std::string(id->get_string()) : "", "", item));
+    }
   }
   return out;
 }
@@ -72,6 +82,8 @@ config::Document fromEntities(const std::vector<store::Entity>& rows, const js::
       d.keys.push_back(config::KeyDoc{e.id, e.parent, std::move(o)});
     } else if (e.kind == "client") {
       d.client = std::move(o);
+    } else if (auto c = config::collectionOfKind(e.kind); !c.empty()) {
+      d.collections[c].push_back(std::move(o));
     }
   }
   // Keys of providers that no longer exist are dropped (they cannot be served).

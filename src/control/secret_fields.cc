@@ -15,12 +15,13 @@ struct SecretPath {
   std::string_view field;
 };
 
-constexpr std::array<SecretPath, 5> kSecrets = {{
+constexpr std::array<SecretPath, 6> kSecrets = {{
     {"key", "", "value"},
     {"key", "azure_key_config", "client_secret"},
     {"key", "azure_key_config", "client_certificate"},
     {"key", "azure_key_config", "client_certificate_password"},
     {"provider", "proxy_config", "password"},
+    {"virtual_key", "", "value"},
 }};
 
 } // namespace

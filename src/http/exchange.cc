@@ -89,7 +89,8 @@ asio::awaitable<void> ServerExchange::sendJson(unsigned status, std::string body
 }
 
 asio::awaitable<bool> ServerExchange::beginStream(unsigned status,
-                                                  const std::vector<std::pair<std::string, std::string>>& headers) {
+                                                  const std::vector<std::pair<std::string, std::string>>& headers,
+                                                  bool uninterruptible) {
   if (responded_ || client_gone_) {
     co_return false;
   }
@@ -104,7 +105,9 @@ asio::awaitable<bool> ServerExchange::beginStream(unsigned status,
   res.keep_alive(keep_alive_);
   res.chunked(true);
   bhttp::response_serializer<bhttp::empty_body> sr{res};
-  auto [ec, n] = co_await bhttp::async_write_header(stream_, sr, kTuple);
+  auto [ec, n] = uninterruptible ? co_await bhttp::async_write_header(
+                                       stream_, sr, asio::bind_cancellation_slot(asio::cancellation_slot(), kTuple))
+                                 : co_await bhttp::async_write_header(stream_, sr, kTuple);
   if (ec) {
     clientGone();
     co_return false;

@@ -55,7 +55,9 @@ public:
                                  const std::vector<std::pair<std::string, std::string>>& headers = {});
 
   // Chunked streaming. Each returns false once the client is gone.
-  asio::awaitable<bool> beginStream(unsigned status, const std::vector<std::pair<std::string, std::string>>& headers);
+  // `uninterruptible`: a cancellation of the calling coroutine cannot cut the header block in half.
+  asio::awaitable<bool> beginStream(unsigned status, const std::vector<std::pair<std::string, std::string>>& headers,
+                                    bool uninterruptible = false);
   asio::awaitable<bool> writeChunk(std::string_view data);
   // Like writeChunk, but a cancellation of the calling coroutine cannot cut the chunk in half.
   asio::awaitable<bool> writeChunkUninterruptible(std::string_view data);

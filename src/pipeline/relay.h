@@ -1,12 +1,14 @@
 #pragma once
-// One upstream call and the relay of its answer to the client, for any pair of client API and upstream
+// One upstream attempt and the relay of its answer to the client, for any pair of client API and upstream
 // protocol. What differs per pair (error shapes, body conversion, stream conversion) is a ResponseAdapter;
-// this file owns what is common: starting the call, mapping transport failures, relaying whole bodies, and
-// streaming piece by piece with bounded memory and a terminal event on every path.
+// this file owns what is common: starting the call, deciding whether the answer is a failure worth another
+// attempt (before anything reached the client), relaying whole bodies, and streaming piece by piece with
+// bounded memory and a terminal event on every path. The attempt loop (retries, fallbacks) is attempts.h.
 
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -24,6 +26,8 @@ struct Outcome {
   std::string stop_reason;
   std::string error;
   std::chrono::steady_clock::time_point first_byte{};
+  int attempts = 0;        // upstream attempts made for this request
+  int fallback_index = -1; // which fallback served (or failed last); -1 = the primary
 };
 
 // Converts an upstream stream into the client's stream format as bytes arrive.
@@ -52,11 +56,40 @@ public:
   // A whole 2xx upstream body in the client's format; fills usage and stop reason.
   virtual Result<std::string> convertBody(std::string body, Outcome& out) const = 0;
   virtual std::unique_ptr<StreamAdapter> streamAdapter() const = 0;
+  // The status for "the gateway is overloaded" in the client's API (Anthropic: 529; OpenAI: 503).
+  virtual unsigned overloadStatus() const { return 529; }
 };
 
-// Runs the call and relays the answer. The client's disconnect aborts the upstream call.
-boost::asio::awaitable<void> callAndRelay(http::ServerExchange& ex, upstream::Request req, const routing::Route& route,
-                                          bool stream, const ResponseAdapter& adapter, Outcome& out);
+// Why an attempt produced no answer for the client. Either the upstream answered an error (status, body
+// already in the client's shape, relayed headers) or the gateway has an Error (transport, timeout, ...).
+struct Failure {
+  bool has_response = false;
+  unsigned status = 0;
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+  Error error;
+  std::string summary; // one line for the log
+};
+
+struct AttemptResult {
+  enum class Kind { Committed, Failed, ClientGone };
+  Kind kind = Kind::Failed;
+  bool retryable = false;
+  bool upstream_fault = false; // counts against the key's circuit breaker
+  std::optional<std::chrono::milliseconds> retry_after;
+  Failure failure;
+};
+
+// One attempt. Committed: the client got an answer (success, or an error after a stream had started).
+// Failed: nothing was sent; the caller may retry, fall back, or send `failure`. The client's disconnect
+// aborts the upstream call (ClientGone).
+boost::asio::awaitable<AttemptResult> attemptOnce(http::ServerExchange& ex, upstream::Request req,
+                                                  const routing::Route& route, bool stream,
+                                                  const ResponseAdapter& adapter, Outcome& out);
+
+// Sends a failure to the client and records it in the outcome.
+boost::asio::awaitable<void> sendFailure(http::ServerExchange& ex, const ResponseAdapter& adapter,
+                                         const Failure& failure, Outcome& out);
 
 // Sends an error in the adapter's shape and records it in the outcome.
 boost::asio::awaitable<void> sendError(http::ServerExchange& ex, const ResponseAdapter& adapter, const Error& err,

@@ -19,7 +19,7 @@ void applyNetwork(upstream::Request& req, const config::NetworkConfig& n, bool s
   req.tls.insecure_skip_verify = n.insecure_skip_verify;
   req.tls.ca_cert_pem = n.ca_cert_pem;
   req.timeouts.connect = n.connect_timeout;
-  req.timeouts.first_byte = n.request_timeout;
+  req.timeouts.first_byte = n.first_byte_timeout.value_or(n.request_timeout);
   req.timeouts.total = n.request_timeout;
   req.timeouts.idle =
       streaming ? std::chrono::milliseconds(n.stream_idle_timeout) : std::chrono::milliseconds(n.request_timeout);

@@ -99,8 +99,8 @@ Deployment resolveDeployment(const config::Key& key, std::string_view model, std
   return d;
 }
 
-Result<Route> resolve(const config::Config& cfg, std::string_view requested_model, std::string_view default_provider,
-                      std::string_view requested_deployment, std::mt19937_64& rng) {
+Result<Candidates> candidates(const config::Config& cfg, std::string_view requested_model,
+                              std::string_view default_provider) {
   if (requested_model.empty()) {
     return Error::invalidRequest("model: field is required");
   }
@@ -124,11 +124,20 @@ Result<Route> resolve(const config::Config& cfg, std::string_view requested_mode
     return Error::notFound(
         fmt::format("model: no enabled key of provider \"{}\" serves model \"{}\"", provider->name, ref.model));
   }
+  return Candidates{provider, ref.model, std::move(keys)};
+}
+
+Result<Route> resolve(const config::Config& cfg, std::string_view requested_model, std::string_view default_provider,
+                      std::string_view requested_deployment, std::mt19937_64& rng) {
+  auto c = candidates(cfg, requested_model, default_provider);
+  if (!c) {
+    return c.error();
+  }
   Route route;
-  route.provider = provider;
-  route.key = pickWeighted(keys, rng);
-  route.model = ref.model;
-  route.deployment = resolveDeployment(*route.key, ref.model, requested_deployment);
+  route.provider = c->provider;
+  route.key = pickWeighted(c->keys, rng);
+  route.model = c->model;
+  route.deployment = resolveDeployment(*route.key, c->model, requested_deployment);
   return route;
 }
 

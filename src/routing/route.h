@@ -45,6 +45,15 @@ struct Route {
   Deployment deployment;
 };
 
+// A requested model's provider and the keys that may serve it (before choosing one).
+struct Candidates {
+  const config::Provider* provider = nullptr;
+  std::string model; // without provider prefix
+  std::vector<const config::Key*> keys;
+};
+Result<Candidates> candidates(const config::Config& cfg, std::string_view requested_model,
+                              std::string_view default_provider);
+
 // Full resolution for one attempt. `default_provider` applies when the model names none.
 Result<Route> resolve(const config::Config& cfg, std::string_view requested_model, std::string_view default_provider,
                       std::string_view requested_deployment, std::mt19937_64& rng);

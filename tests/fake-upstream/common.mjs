@@ -326,6 +326,23 @@ export class Ctx {
     if (!this.closed) this.res.end();
   }
 
+  /** Connection reset: destroys the socket (RST) without writing any response byte. */
+  reset() {
+    this.dropped = true;
+    if (this.rec) this.rec.dropped = true;
+    const sock = this.res.socket;
+    if (sock && !sock.destroyed) sock.resetAndDestroy ? sock.resetAndDestroy() : sock.destroy();
+  }
+
+  /** Writes raw bytes that are not HTTP straight to the socket, then closes it. */
+  garbage(text) {
+    this.dropped = true;
+    if (this.rec) this.rec.dropped = true;
+    const sock = this.res.socket;
+    if (!sock || sock.destroyed) return;
+    sock.end(text);
+  }
+
   /** Cuts the connection (no terminating chunk) once what was written so far is flushed. */
   drop() {
     this.dropped = true;
@@ -351,6 +368,8 @@ export function hasHeader(h, name) {
 export async function runReply(ctx, { base, reply, errorBody, stream, json, frames }) {
   if (reply !== NO_REPLY && ctx.rec) ctx.rec.scripted = true;
   if (reply.stall) return; // never answer; close handler records the abort
+  if (reply.reset) return ctx.reset();
+  if (typeof reply.garbage === 'string') return ctx.garbage(reply.garbage);
   if (reply.delay_ms > 0 && !(await ctx.sleep(reply.delay_ms))) return;
   const headers = reply.headers ? { ...base, ...reply.headers } : base;
   const status = reply.status ?? 200;

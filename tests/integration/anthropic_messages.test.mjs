@@ -223,13 +223,12 @@ test('an upstream that drops the stream yields an error event, never a silent cu
   assert.equal(events.at(-1).event, 'error');
 });
 
-test('an error event from the upstream is relayed as is', async () => {
+test('an error event before any content is the answer: HTTP status of its type, body as the upstream sent it', async () => {
+  // (No retries configured here; tests/integration/reliability.test.mjs covers retry and fallback.)
   await up.script([{ error_event: { type: 'overloaded_error', message: 'Overloaded' } }]);
   const r = await post('/anthropic/v1/messages', body({ stream: true }));
-  const events = sseEvents(r.text);
-  assert.equal(events.at(-1).event, 'error');
-  assert.equal(events.at(-1).data.error.type, 'overloaded_error');
-  assert.equal(events.filter((e) => e.event === 'error').length, 1);
+  assert.equal(r.status, 529);
+  assert.deepEqual(r.json, { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } });
 });
 
 test('a client that disconnects mid-stream cancels the upstream request', async () => {

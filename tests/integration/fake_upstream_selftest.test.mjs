@@ -348,6 +348,27 @@ test('stall, stall_after_events and drop_after_events: abort detection', async (
 
 // Wire-format check with the real Anthropic SDK when tests/clients has been installed.
 const sdkDir = path.join(REPO_ROOT, 'tests/clients/node_modules/@anthropic-ai/sdk');
+test('reset and garbage replies: no HTTP response at all', async () => {
+  await up.script([{ reset: true }, { garbage: 'NOT HTTP\r\n' }]);
+  await assert.rejects(request(`${up.url}/v1/messages`, { method: 'POST', headers: ANT, body: msgBody() }));
+  // Raw socket: the garbage bytes arrive verbatim, then the connection closes.
+  const net = await import('node:net');
+  const got = await new Promise((resolve, reject) => {
+    const sock = net.connect(up.port, '127.0.0.1', () => {
+      const b = JSON.stringify(msgBody());
+      sock.write(`POST /v1/messages HTTP/1.1\r\nhost: x\r\nx-api-key: sk-ant-fake\r\nanthropic-version: 2023-06-01\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(b)}\r\n\r\n${b}`);
+    });
+    let data = '';
+    sock.on('data', (d) => { data += d; });
+    sock.on('close', () => resolve(data));
+    sock.on('error', reject);
+  });
+  assert.equal(got, 'NOT HTTP\r\n');
+  const recs = await up.requests();
+  assert.equal(recs.length, 2);
+  assert.ok(recs.every((r) => r.dropped && !r.aborted));
+});
+
 test('anthropic SDK parses the fake (stream + JSON + errors)', { skip: !fs.existsSync(sdkDir) && 'tests/clients not installed' }, async () => {
   const require = createRequire(path.join(REPO_ROOT, 'tests/clients/package.json'));
   const sdk = require('@anthropic-ai/sdk');

@@ -14,6 +14,7 @@
 #include "inbound/anthropic/passthrough_adapter.h"
 #include "inbound/anthropic/token_estimate.h"
 #include "inbound/anthropic/usage_tracker.h"
+#include "pipeline/attempts.h"
 #include "pipeline/relay.h"
 #include "providers/azure_auth.h"
 #include "providers/openai_protocol.h"
@@ -37,6 +38,7 @@ struct ParsedRequest {
   std::string model;
   std::string deployment;
   bool stream = false;
+  std::optional<std::vector<std::string>> fallbacks;
 };
 
 Result<ParsedRequest> parseRequest(std::string_view body, std::size_t max_depth) {
@@ -76,16 +78,11 @@ Result<ParsedRequest> parseRequest(std::string_view body, std::size_t max_depth)
     }
     p.deployment = std::string(d->get_string());
   }
-  if (const auto* f = o.if_contains("fallbacks"); f != nullptr && !f->is_null()) {
-    if (!f->is_array()) {
-      return Error::invalidRequest("fallbacks: expected an array of \"provider/model\" strings");
-    }
-    for (const auto& e : f->get_array()) {
-      if (!e.is_string()) {
-        return Error::invalidRequest("fallbacks: expected an array of \"provider/model\" strings");
-      }
-    }
+  auto fallbacks = pipeline::parseFallbacksField(o);
+  if (!fallbacks) {
+    return fallbacks.error();
   }
+  p.fallbacks = std::move(fallbacks.value());
   p.doc = std::move(doc.value());
   return p;
 }
@@ -160,39 +157,43 @@ asio::awaitable<void> handleMessages(const Context& ctx, http::ServerExchange& e
     logRequest(ex, nullptr, "-", false, out, started);
     co_return;
   }
-  auto route = routeFor(*cfg, *req, ex);
-  if (!route) {
-    co_await sendError(ex, route.error(), out);
-    logRequest(ex, nullptr, req->model, req->stream, out, started);
-    co_return;
+  pipeline::Plan plan;
+  plan.targets.push_back({req->model, req->deployment});
+  for (auto& t : pipeline::fallbackTargets(*cfg, req->model, "anthropic", req->fallbacks)) {
+    plan.targets.push_back(std::move(t));
   }
-  if (!providers::speaksAnthropic(*route)) {
-    auto upreq = translatedRequest(*route, *req);
-    if (!upreq) {
-      co_await sendError(ex, upreq.error(), out);
-      logRequest(ex, &route.value(), req->model, req->stream, out, started);
-      co_return;
+  plan.default_provider = "anthropic";
+  plan.stream = req->stream;
+  plan.errors = &kPassthrough;
+  std::string_view raw = ex.request().body();
+  auto client_headers = clientHeaders(ex);
+  const ParsedRequest& parsed = *req;
+  plan.prepare = [&](const routing::Route& route) -> Result<pipeline::Prepared> {
+    pipeline::Prepared p;
+    if (!providers::speaksAnthropic(route)) {
+      auto upreq = translatedRequest(route, parsed);
+      if (!upreq) {
+        return upreq.error();
+      }
+      p.request = std::move(upreq.value());
+      p.owned = std::make_unique<OpenAIUpstreamAdapter>(route.deployment.name);
+      return p;
     }
-    OpenAIUpstreamAdapter adapter(route->deployment.name);
-    co_await pipeline::callAndRelay(ex, std::move(upreq.value()), *route, req->stream, adapter, out);
-    logRequest(ex, &route.value(), req->model, req->stream, out, started);
-    co_return;
-  }
-  auto body = passthroughBody(ex.request().body(), route->deployment.name);
-  if (!body) {
-    co_await sendError(ex, body.error(), out);
-    logRequest(ex, &route.value(), req->model, req->stream, out, started);
-    co_return;
-  }
-  auto upreq = providers::buildAnthropicRequest(*route, providers::Operation::Messages, clientHeaders(ex),
-                                                std::move(body.value()), req->stream);
-  if (!upreq) {
-    co_await sendError(ex, upreq.error(), out);
-    logRequest(ex, &route.value(), req->model, req->stream, out, started);
-    co_return;
-  }
-  co_await pipeline::callAndRelay(ex, std::move(upreq.value()), *route, req->stream, kPassthrough, out);
-  logRequest(ex, &route.value(), req->model, req->stream, out, started);
+    auto body = passthroughBody(raw, route.deployment.name);
+    if (!body) {
+      return body.error();
+    }
+    auto upreq = providers::buildAnthropicRequest(route, providers::Operation::Messages, client_headers,
+                                                  std::move(body.value()), parsed.stream);
+    if (!upreq) {
+      return upreq.error();
+    }
+    p.request = std::move(upreq.value());
+    p.adapter = &kPassthrough;
+    return p;
+  };
+  auto route = co_await pipeline::execute(ex, *cfg, plan, out);
+  logRequest(ex, route ? &route.value() : nullptr, req->model, req->stream, out, started);
 }
 
 asio::awaitable<void> handleCountTokens(const Context& ctx, http::ServerExchange& ex) {

@@ -14,6 +14,7 @@ public:
   std::string mapUpstreamError(unsigned status, std::string_view body, std::string_view provider) const override;
   Result<std::string> convertBody(std::string body, pipeline::Outcome& out) const override;
   std::unique_ptr<pipeline::StreamAdapter> streamAdapter() const override;
+  unsigned overloadStatus() const override { return 503; }
 };
 
 class AnthropicUpstreamAdapter : public pipeline::ResponseAdapter {
@@ -24,6 +25,7 @@ public:
   std::string mapUpstreamError(unsigned status, std::string_view body, std::string_view provider) const override;
   Result<std::string> convertBody(std::string body, pipeline::Outcome& out) const override;
   std::unique_ptr<pipeline::StreamAdapter> streamAdapter() const override;
+  unsigned overloadStatus() const override { return 503; }
 
 private:
   std::string client_model_; // the model name the client asked for, reported back to it

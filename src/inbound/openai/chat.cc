@@ -9,6 +9,7 @@
 #include "core/raw_json.h"
 #include "inbound/anthropic/models.h"
 #include "inbound/openai/adapters.h"
+#include "pipeline/attempts.h"
 #include "providers/anthropic_protocol.h"
 #include "providers/openai_protocol.h"
 #include "translate/anthropic/request.h"
@@ -81,45 +82,56 @@ asio::awaitable<void> handleChat(const Context& ctx, http::ServerExchange& ex, M
     pipeline::logRequest(ex, nullptr, *model, false, out, started);
     co_return;
   }
-  std::string deployment(json::getString(body, "deployment").value_or(""));
-  auto route = routing::resolve(*cfg, *model, default_provider, deployment, *ex.worker().rng);
-  if (!route) {
-    co_await fail(ex, route.error(), out);
+  auto fallbacks = pipeline::parseFallbacksField(body);
+  if (!fallbacks) {
+    co_await fail(ex, fallbacks.error(), out);
     pipeline::logRequest(ex, nullptr, *model, ir->stream, out, started);
     co_return;
   }
-  if (providers::speaksAnthropic(*route)) {
-    // OpenAI in, Claude out: render the canonical request as an Anthropic Messages body.
-    ir->model = route->deployment.name;
-    js::object anthropic_body = translate::anthropic::requestFromIr(*ir);
-    anthropic_body["model"] = route->deployment.name;
-    auto upreq = providers::buildAnthropicRequest(*route, providers::Operation::Messages, {},
-                                                  js::serialize(anthropic_body), ir->stream);
-    if (!upreq) {
-      co_await fail(ex, upreq.error(), out);
-    } else {
-      AnthropicUpstreamAdapter adapter(*model, translate::openai::streamIncludeUsage(body));
-      co_await pipeline::callAndRelay(ex, std::move(upreq.value()), *route, ir->stream, adapter, out);
+  pipeline::Plan plan;
+  plan.targets.push_back({*model, std::string(json::getString(body, "deployment").value_or(""))});
+  for (auto& t : pipeline::fallbackTargets(*cfg, *model, default_provider, fallbacks.value())) {
+    plan.targets.push_back(std::move(t));
+  }
+  plan.default_provider = std::string(default_provider);
+  plan.stream = ir->stream;
+  plan.errors = &kChatPassthrough;
+  bool include_usage = translate::openai::streamIncludeUsage(body);
+  std::string client_model = *model;
+  plan.prepare = [&](const routing::Route& route) -> Result<pipeline::Prepared> {
+    pipeline::Prepared p;
+    if (providers::speaksAnthropic(route)) {
+      // OpenAI in, Claude out: render the canonical request as an Anthropic Messages body.
+      ir->model = route.deployment.name;
+      js::object anthropic_body = translate::anthropic::requestFromIr(*ir);
+      anthropic_body["model"] = route.deployment.name;
+      auto upreq = providers::buildAnthropicRequest(route, providers::Operation::Messages, {},
+                                                    js::serialize(anthropic_body), ir->stream);
+      if (!upreq) {
+        return upreq.error();
+      }
+      p.request = std::move(upreq.value());
+      p.owned = std::make_unique<AnthropicUpstreamAdapter>(client_model, include_usage);
+      return p;
     }
-    pipeline::logRequest(ex, &route.value(), *model, ir->stream, out, started);
-    co_return;
-  }
-  // OpenAI in, OpenAI out: the client's bytes with only `model` set and gateway-only fields removed.
-  auto layout = rawjson::scanObject(raw);
-  if (!layout) {
-    co_await fail(ex, layout.error(), out);
-    co_return;
-  }
-  std::string upstream_body = rawjson::applyEdits(
-      raw, *layout,
-      {{"model", json::quote(providers::openAIUpstreamModel(*route))}, {"fallbacks", ""}, {"deployment", ""}});
-  auto upreq = providers::buildOpenAIChatRequest(*route, std::move(upstream_body), ir->stream);
-  if (!upreq) {
-    co_await fail(ex, upreq.error(), out);
-  } else {
-    co_await pipeline::callAndRelay(ex, std::move(upreq.value()), *route, ir->stream, kChatPassthrough, out);
-  }
-  pipeline::logRequest(ex, &route.value(), *model, ir->stream, out, started);
+    // OpenAI in, OpenAI out: the client's bytes with only `model` set and gateway-only fields removed.
+    auto layout = rawjson::scanObject(raw);
+    if (!layout) {
+      return layout.error();
+    }
+    std::string upstream_body = rawjson::applyEdits(
+        raw, *layout,
+        {{"model", json::quote(providers::openAIUpstreamModel(route))}, {"fallbacks", ""}, {"deployment", ""}});
+    auto upreq = providers::buildOpenAIChatRequest(route, std::move(upstream_body), ir->stream);
+    if (!upreq) {
+      return upreq.error();
+    }
+    p.request = std::move(upreq.value());
+    p.adapter = &kChatPassthrough;
+    return p;
+  };
+  auto route = co_await pipeline::execute(ex, *cfg, plan, out);
+  pipeline::logRequest(ex, route ? &route.value() : nullptr, *model, ir->stream, out, started);
 }
 
 } // namespace
