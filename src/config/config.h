@@ -43,6 +43,13 @@ struct AzureKeyConfig {
   std::string client_secret;
   std::string tenant_id;
   std::vector<std::string> scopes;
+  // Entra ID (see src/auth/): a PEM certificate with its private key (inline or read from a file path),
+  // its password, the authority host (empty = AZURE_AUTHORITY_HOST or the public cloud) and the instance
+  // metadata service address (empty = AZURE_POD_IDENTITY_AUTHORITY_HOST or 169.254.169.254).
+  std::string client_certificate; // PEM text; secret, never logged
+  std::string client_certificate_password;
+  std::string authority_host;
+  std::string imds_endpoint;
 };
 
 struct Key {

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -121,12 +122,58 @@ void checkHttpUrl(const std::string& url, const std::string& path) {
   }
 }
 
+// Entra ID settings beyond Bifrost's client_id / client_secret / tenant_id.
+void parseEntraFields(Reader& r, const js::object& o, const std::string& path, AzureKeyConfig& az) {
+  for (char c : az.tenant_id) {
+    if (std::isalnum(static_cast<unsigned char>(c)) == 0 && c != '-' && c != '.' && c != '_') {
+      fail(path + ".tenant_id", "expected a tenant id (a GUID) or domain name");
+    }
+  }
+  if (const auto* x = o.if_contains("client_certificate")) {
+    std::string p = path + ".client_certificate";
+    std::string v = r.secret(*x, p);
+    if (v.find("-----BEGIN") != std::string::npos) {
+      az.client_certificate = std::move(v);
+    } else if (!v.empty()) {
+      std::ifstream in(v, std::ios::binary);
+      if (!in) {
+        fail(p, fmt::format("cannot read certificate file {}: {}", v, std::strerror(errno)));
+      }
+      std::stringstream ss;
+      ss << in.rdbuf();
+      az.client_certificate = ss.str();
+      if (az.client_certificate.find("-----BEGIN") == std::string::npos) {
+        fail(p, fmt::format("{} is not a PEM file (expected the certificate and its private key)", v));
+      }
+    }
+  }
+  if (!az.client_certificate.empty() && (az.client_id.empty() || az.tenant_id.empty())) {
+    fail(path + ".client_certificate", "needs client_id and tenant_id (the app registration it belongs to)");
+  }
+  if (const auto* x = o.if_contains("client_certificate_password")) {
+    az.client_certificate_password = r.secret(*x, path + ".client_certificate_password");
+  }
+  for (const char* f : {"authority_host", "imds_endpoint"}) {
+    if (const auto* x = o.if_contains(f)) {
+      std::string p = path + "." + f;
+      std::string v = r.secret(*x, p);
+      while (!v.empty() && v.back() == '/') {
+        v.pop_back();
+      }
+      if (!v.empty()) {
+        checkHttpUrl(v, p);
+      }
+      (std::string_view(f) == "authority_host" ? az.authority_host : az.imds_endpoint) = v;
+    }
+  }
+}
+
 AzureKeyConfig parseAzure(Reader& r, const js::value& v, const std::string& path, Key& key) {
   AzureKeyConfig az;
   const auto& o = r.object(v, path);
   checkKnownFields(o, path,
                    {"endpoint", "api_version", "deployments", "client_id", "client_secret", "tenant_id", "scopes",
-                    "client_certificate", "client_certificate_password", "authority_host"});
+                    "client_certificate", "client_certificate_password", "authority_host", "imds_endpoint"});
   const auto* ep = o.if_contains("endpoint");
   if (ep == nullptr) {
     fail(path + ".endpoint", "required field is missing (your Azure resource URL, e.g. "
@@ -155,11 +202,17 @@ AzureKeyConfig parseAzure(Reader& r, const js::value& v, const std::string& path
       }
     }
   }
+  parseEntraFields(r, o, path, az);
   if (const auto* x = o.if_contains("scopes")) {
     for (auto& s : r.stringArray(*x, path + ".scopes")) {
       auto b = s.find_first_not_of(" \t");
       if (b != std::string::npos) {
-        az.scopes.push_back(s.substr(b, s.find_last_not_of(" \t") - b + 1));
+        std::string scope = s.substr(b, s.find_last_not_of(" \t") - b + 1);
+        // "<https://...>" as copied from a rendered web page (the seed article's example): drop the brackets.
+        if (scope.size() > 2 && scope.front() == '<' && scope.back() == '>') {
+          scope = scope.substr(1, scope.size() - 2);
+        }
+        az.scopes.push_back(std::move(scope));
       }
     }
   }

@@ -12,6 +12,7 @@
 #include "core/sse.h"
 #include "pipeline/retry_policy.h"
 #include "providers/anthropic_protocol.h"
+#include "providers/azure_auth.h"
 
 namespace hd::pipeline {
 
@@ -285,6 +286,18 @@ asio::awaitable<AttemptResult> attemptOnce(http::ServerExchange& ex, upstream::R
                                            bool stream, const ResponseAdapter& adapter, Outcome& out) {
   AttemptResult gone;
   gone.kind = AttemptResult::Kind::ClientGone;
+  // Azure keys using Entra ID: the bearer token (from the shared cache; fetched if needed).
+  if (auto authorized = co_await providers::authorizeUpstream(req, route, *ex.worker().pool); !authorized) {
+    if (ex.isClientGone()) {
+      co_return gone;
+    }
+    AttemptResult r;
+    r.kind = AttemptResult::Kind::Failed;
+    r.retryable = true; // another key or a fallback may authenticate; this key's cache backs off on its own
+    r.failure.error = withProvider(authorized.error(), route);
+    r.failure.summary = authorized.error().message;
+    co_return r;
+  }
   upstream::Exchange up(*ex.worker().pool, std::move(req));
   ex.onClientGone([&up] { up.abort(); });
   struct Unhook {

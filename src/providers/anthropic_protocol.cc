@@ -1,5 +1,6 @@
 #include "providers/anthropic_protocol.h"
 
+#include "providers/azure_auth.h"
 #include "providers/request_common.h"
 
 #include <fmt/format.h>
@@ -99,12 +100,6 @@ Result<upstream::Request> buildAnthropicRequest(const routing::Route& route, Ope
     path = "/anthropic" + path;
     version = alias != nullptr && !alias->anthropic_version.empty() ? alias->anthropic_version
                                                                     : std::string(kDefaultAnthropicVersion);
-    if (key.value.empty()) {
-      return Error::authentication(fmt::format(
-          "provider \"{}\" key \"{}\" has no API key (value); Entra ID credentials are not available in this "
-          "build, so set value to an Azure API key",
-          provider.name, key.name));
-    }
   } else {
     return Error::internal("not an Anthropic-protocol provider");
   }
@@ -116,7 +111,10 @@ Result<upstream::Request> buildAnthropicRequest(const routing::Route& route, Ope
   req.target = req.origin.base_path + path;
   req.headers.emplace_back("content-type", "application/json");
   req.headers.emplace_back("accept", streaming ? "text/event-stream" : "application/json");
-  req.headers.emplace_back("x-api-key", key.value);
+  if (!needsEntraToken(route)) {
+    req.headers.emplace_back("x-api-key", key.value);
+  } // else authorizeUpstream() adds the bearer token
+
   req.headers.emplace_back("anthropic-version", version);
   std::string betas = filterBetas(client.anthropic_beta, provider);
   if (!betas.empty()) {

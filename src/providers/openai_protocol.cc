@@ -6,6 +6,7 @@
 #include <boost/url/encode.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 
+#include "providers/azure_auth.h"
 #include "providers/request_common.h"
 
 namespace hd::providers {
@@ -33,12 +34,6 @@ Result<upstream::Request> buildOpenAIChatRequest(const routing::Route& route, st
                          boost::urls::encode(route.deployment.name, boost::urls::unreserved_chars));
       query = "?api-version=" + boost::urls::encode(version, boost::urls::unreserved_chars);
     }
-    if (key.value.empty()) {
-      return Error::authentication(fmt::format(
-          "provider \"{}\" key \"{}\" has no API key (value); Entra ID credentials are not available in this "
-          "build, so set value to an Azure API key",
-          provider.name, key.name));
-    }
   } else if (provider.type == config::ProviderType::OpenAI) {
     base = provider.network.base_url.empty() ? std::string(kDefaultOpenAIBaseUrl) : provider.network.base_url;
     path = "/chat/completions";
@@ -54,7 +49,9 @@ Result<upstream::Request> buildOpenAIChatRequest(const routing::Route& route, st
   req.headers.emplace_back("content-type", "application/json");
   req.headers.emplace_back("accept", streaming ? "text/event-stream" : "application/json");
   if (provider.type == config::ProviderType::Azure) {
-    req.headers.emplace_back("api-key", key.value);
+    if (!needsEntraToken(route)) {
+      req.headers.emplace_back("api-key", key.value);
+    } // else authorizeUpstream() adds the bearer token
   } else {
     req.headers.emplace_back("authorization", "Bearer " + key.value);
   }

@@ -32,6 +32,7 @@ export const state = {
   abortedCount: 0,
   seq: 0,
   waiters: new Set(),
+  issued_tokens: new Map(), // Entra ID tokens from entra.mjs -> expiry (ms since epoch)
 };
 
 /** --no-record: recording stays off by default, also after a reset. */
@@ -67,6 +68,7 @@ export function resetAll() {
   state.abortedCount = 0;
   state.script = [];
   state.config = defaultConfig();
+  state.issued_tokens.clear();
   notify();
 }
 
@@ -125,6 +127,7 @@ export function azureAuthOk(headers, allowXApiKey) {
   const key = headers['api-key'] ?? (allowXApiKey ? headers['x-api-key'] : undefined);
   if (key !== undefined) return state.config.azure_keys.includes(key);
   const tok = bearer(headers);
+  if (tok !== undefined && state.issued_tokens.has(tok)) return Date.now() < state.issued_tokens.get(tok);
   return tok !== undefined && state.config.azure_tokens.includes(tok);
 }
 

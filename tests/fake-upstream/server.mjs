@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import { state, Ctx, applyConfig, resetAll, setRecordDefault } from './common.mjs';
 import { handleMessages, handleModels, parseJson, anthropicError, AZURE_404 } from './anthropic.mjs';
 import { handleChat, handleOpenAIModels } from './openai.mjs';
+import { routeEntra, configureEntra, entraStatus, resetEntra } from './entra.mjs';
 
 function parseArgs(argv) {
   const opts = { port: 0, host: '127.0.0.1', record: true };
@@ -38,6 +39,8 @@ const AZ_DEPLOYMENT = /^\/openai\/deployments\/([^/]+)\/chat\/completions$/;
 function route(ctx) {
   const method = ctx.req.method;
   const p = ctx.path;
+  const token = routeEntra(ctx);
+  if (token) return token;
   if (method === 'POST') {
     switch (p) {
       case '/v1/messages': return handleMessages(ctx, 'anthropic', false);
@@ -150,9 +153,16 @@ function onControl(req, res, url) {
         return sendControl(res, 200, state.config);
       case 'GET /requests':
         return sendControl(res, 200, state.records);
+      case 'POST /entra': {
+        const r = configureEntra(body);
+        return r.error ? sendControl(res, 400, r) : sendControl(res, 200, r);
+      }
+      case 'GET /entra':
+        return sendControl(res, 200, entraStatus());
       case 'DELETE /requests':
       case 'POST /reset':
         resetAll();
+        resetEntra();
         return sendControl(res, 200, { ok: true });
       case 'GET /wait':
         return waitUntil(req, res, url, () => state.records.length, () => state.records);

@@ -16,6 +16,7 @@
 #include "inbound/anthropic/usage_tracker.h"
 #include "pipeline/attempts.h"
 #include "pipeline/relay.h"
+#include "providers/azure_auth.h"
 #include "providers/openai_protocol.h"
 #include "routing/route.h"
 #include "translate/anthropic/request.h"
@@ -253,6 +254,13 @@ asio::awaitable<void> handleCountTokens(const Context& ctx, http::ServerExchange
                                                 std::move(body.value()), false);
   if (!upreq) {
     co_await sendError(ex, upreq.error(), out);
+    co_return;
+  }
+  if (auto authorized = co_await providers::authorizeUpstream(*upreq, *route, *ex.worker().pool); !authorized) {
+    Error err = authorized.error();
+    err.message = fmt::format("provider \"{}\": {}", route->provider->name, err.message);
+    co_await sendError(ex, err, out);
+    logRequest(ex, &route.value(), req->model, false, out, started);
     co_return;
   }
   upstream::Exchange up(*ex.worker().pool, std::move(upreq.value()));

@@ -263,6 +263,8 @@ export async function startFakeUpstream({ args = [], env = {}, timeoutMs = 10000
     /** Replaces the given config settings; returns the effective config. */
     config: (obj) => control('POST', '/config', obj),
     requests: () => control('GET', '/requests'),
+    /** Fake Entra ID token service settings (tests/fake-upstream/entra.mjs); returns the effective ones. */
+    entra: (obj) => control('POST', '/entra', obj),
     waitRequests: (n = 1, timeoutMs2 = 5000) => wait('wait', n, timeoutMs2),
     waitAborted: (n = 1, timeoutMs2 = 5000) => wait('wait_aborted', n, timeoutMs2),
     /** Clears recordings and the script queue, restores default config. */
@@ -273,6 +275,18 @@ export async function startFakeUpstream({ args = [], env = {}, timeoutMs = 10000
 }
 
 // ---- gateway ----
+
+/**
+ * Defaults for every gateway a test starts: Azure identity endpoints on a closed loopback port and the
+ * machine's own Azure credentials cleared, so no test can reach a real cloud or the metadata address
+ * (169.254.169.254). Tests that exercise Entra ID override these with the fake token service.
+ */
+export const SAFE_AZURE_ENV = Object.freeze({
+  AZURE_AUTHORITY_HOST: 'http://127.0.0.1:9',
+  AZURE_POD_IDENTITY_AUTHORITY_HOST: 'http://127.0.0.1:9',
+  IDENTITY_ENDPOINT: '', IDENTITY_HEADER: '', AZURE_FEDERATED_TOKEN_FILE: '',
+  AZURE_CLIENT_ID: '', AZURE_CLIENT_SECRET: '', AZURE_TENANT_ID: '', AZURE_CLIENT_CERTIFICATE_PATH: '',
+});
 
 /**
  * Spawns `heimdall serve` on an ephemeral port. `config` (object or string) is written to
@@ -289,7 +303,7 @@ export async function startGateway({ config, env = {}, args = [], appDir, timeou
     argv.push('--config', configPath);
   }
   argv.push('--log-format', 'json', ...args);
-  const proc = spawn(bin, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env }, detached: true });
+  const proc = spawn(bin, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...SAFE_AZURE_ENV, ...env }, detached: true });
   const exited = trackExit(proc);
   let out = '';
   let err = '';
@@ -330,7 +344,7 @@ export function runGateway(args, { env = {}, timeoutMs = 15000, input } = {}) {
   const bin = heimdallBin();
   return new Promise((resolve, reject) => {
     const proc = spawn(bin, args, {
-      stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], env: { ...process.env, ...env }, detached: true,
+      stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], env: { ...process.env, ...SAFE_AZURE_ENV, ...env }, detached: true,
     });
     const entry = { proc, stop: () => stopProc(proc, trackExit(proc), 'SIGKILL', 1000) };
     live.add(entry);

@@ -113,5 +113,56 @@ TEST(ConfigLoader, SyntaxErrorIsClear) {
   EXPECT_NE(errorOf("{\"providers\": ").find("not valid JSON"), std::string::npos);
 }
 
+TEST(ConfigLoader, AzureEntraFields) {
+  auto c = fromText(R"({"providers":{"azure":{"keys":[{"name":"k","azure_key_config":{
+      "endpoint":"https://r.openai.azure.com","client_id":"c","tenant_id":"contoso.onmicrosoft.us",
+      "client_certificate":"env.CERT","client_certificate_password":"env.PW",
+      "authority_host":"https://login.microsoftonline.us/","imds_endpoint":"http://127.0.0.1:9",
+      "scopes":[" https://ai.azure.com/.default ","  "]}}]}}})",
+                    env({{"CERT", "-----BEGIN CERTIFICATE-----\n..."}, {"PW", "pw"}}));
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  const auto& az = *c->findProvider("azure")->keys[0].azure;
+  EXPECT_EQ(az.client_certificate, "-----BEGIN CERTIFICATE-----\n...");
+  EXPECT_EQ(az.client_certificate_password, "pw");
+  EXPECT_EQ(az.authority_host, "https://login.microsoftonline.us");
+  EXPECT_EQ(az.imds_endpoint, "http://127.0.0.1:9");
+  ASSERT_EQ(az.scopes.size(), 1u);
+  EXPECT_EQ(az.scopes[0], "https://ai.azure.com/.default");
+}
+
+TEST(ConfigLoader, SeedArticleEntraConfig) {
+  auto c = fromText(R"({"providers":{"azure":{"keys":[{"name":"azure-entra-key","value":"","models":["*"],"weight":1.0,
+      "aliases":{"claude-sonnet-4-6":"my-claude-sonnet-deployment","gpt-4o":"my-gpt4o-deployment"},
+      "azure_key_config":{"endpoint":"env.AZURE_ENDPOINT","client_id":"env.AZURE_CLIENT_ID",
+        "client_secret":"env.AZURE_CLIENT_SECRET","tenant_id":"env.AZURE_TENANT_ID",
+        "scopes":["<https://cognitiveservices.azure.com/.default>"],"api_version":"2024-08-01-preview"}}]}}})",
+                    env({{"AZURE_ENDPOINT", "https://r.openai.azure.com"},
+                         {"AZURE_CLIENT_ID", "c"},
+                         {"AZURE_CLIENT_SECRET", "s"},
+                         {"AZURE_TENANT_ID", "t"}}));
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  const auto& k = c->findProvider("azure")->keys[0];
+  EXPECT_EQ(k.value, "");
+  EXPECT_EQ(k.azure->client_secret, "s");
+  ASSERT_EQ(k.azure->scopes.size(), 1u);
+  EXPECT_EQ(k.azure->scopes[0], "https://cognitiveservices.azure.com/.default");
+}
+
+TEST(ConfigLoader, AzureEntraFieldErrors) {
+  const std::string pre = R"({"providers":{"azure":{"keys":[{"name":"k","azure_key_config":{"endpoint":"https://r",)";
+  EXPECT_EQ(errorOf(pre + R"("tenant_id":"a/b"}}]}}})"),
+            "providers.azure.keys[0].azure_key_config.tenant_id: expected a tenant id (a GUID) or domain name");
+  EXPECT_EQ(errorOf(pre + R"("authority_host":"login.microsoftonline.com"}}]}}})"),
+            "providers.azure.keys[0].azure_key_config.authority_host: expected an http:// or https:// URL, got "
+            "\"login.microsoftonline.com\"");
+  EXPECT_EQ(errorOf(pre + R"("client_id":"c","client_certificate":"-----BEGIN CERTIFICATE-----"}}]}}})"),
+            "providers.azure.keys[0].azure_key_config.client_certificate: needs client_id and tenant_id (the app "
+            "registration it belongs to)");
+  EXPECT_NE(errorOf(pre + R"("client_certificate":"/nonexistent/cert.pem"}}]}}})")
+                .find("providers.azure.keys[0].azure_key_config.client_certificate: cannot read certificate file "
+                      "/nonexistent/cert.pem"),
+            std::string::npos);
+}
+
 } // namespace
 } // namespace hd::config
