@@ -23,7 +23,7 @@ struct RequestScope {
     bool set = false;
     unsigned status = 0;
     std::string provider;
-    std::string key; // the provider key's name
+    std::string key;             // the provider key's name
     std::string model;           // as routed, without the provider prefix
     std::string canonical_model; // for pricing: the alias's model_name, else the model
     Usage usage;

@@ -409,8 +409,8 @@ asio::awaitable<AttemptResult> attemptOnce(http::ServerExchange& ex, upstream::R
   co_return r;
 }
 
-void logRequest(http::ServerExchange& ex, const routing::Route* route, std::string_view requested_model,
-                bool stream, const Outcome& out, std::chrono::steady_clock::time_point started) {
+void logRequest(http::ServerExchange& ex, const routing::Route* route, std::string_view requested_model, bool stream,
+                const Outcome& out, std::chrono::steady_clock::time_point started) {
   using namespace std::chrono;
   auto latency = static_cast<double>(duration_cast<microseconds>(steady_clock::now() - started).count()) / 1000.0;
   double ttfb = out.first_byte == steady_clock::time_point{}
@@ -433,9 +433,9 @@ void logRequest(http::ServerExchange& ex, const routing::Route* route, std::stri
                "cache_write_tokens={} stop_reason={} attempts={}{}{}{}",
                ex.requestId(), ex.path(), requested_model, route != nullptr ? route->provider->name : "-",
                route != nullptr ? route->deployment.name : "-", route != nullptr ? route->key->name : "-",
-               ex.scope().principal.empty() ? "-" : ex.scope().principal, stream, out.status, latency, ttfb, out.usage.input_tokens, out.usage.output_tokens,
-               out.usage.cache_read_input_tokens, out.usage.cache_creation_input_tokens,
-               out.stop_reason.empty() ? "-" : out.stop_reason, out.attempts,
+               ex.scope().principal.empty() ? "-" : ex.scope().principal, stream, out.status, latency, ttfb,
+               out.usage.input_tokens, out.usage.output_tokens, out.usage.cache_read_input_tokens,
+               out.usage.cache_creation_input_tokens, out.stop_reason.empty() ? "-" : out.stop_reason, out.attempts,
                out.fallback_index < 0 ? "" : fmt::format(" fallback={}", out.fallback_index),
                out.error.empty() ? "" : " error=", out.error);
 }

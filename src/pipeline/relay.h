@@ -100,7 +100,7 @@ std::vector<std::pair<std::string, std::string>> relayedHeaders(const upstream::
                                                                 const routing::Route& route);
 
 // One access-log line per inference request.
-void logRequest(http::ServerExchange& ex, const routing::Route* route, std::string_view requested_model,
-                bool stream, const Outcome& out, std::chrono::steady_clock::time_point started);
+void logRequest(http::ServerExchange& ex, const routing::Route* route, std::string_view requested_model, bool stream,
+                const Outcome& out, std::chrono::steady_clock::time_point started);
 
 } // namespace hd::pipeline

@@ -107,6 +107,9 @@ int serve(const ServeOptions& opts) {
     return fail(fmt::format("cannot create app directory {}: {}", app_dir, ec.message()));
   }
   auto path = configPath(opts, app_dir);
+  // Declared before everything that puts timers on it (config polling, usage persistence), so it
+  // outlives them.
+  asio::io_context main_ioc;
   auto svc = control::ConfigService::open(control::ServiceOptions{app_dir, path, config::processEnv()});
   if (!svc) {
     return fail(svc.error().message);
@@ -162,7 +165,6 @@ int serve(const ServeOptions& opts) {
     return fail(port.error().message);
   }
 
-  asio::io_context main_ioc;
   asio::signal_set stop_signals(main_ioc, SIGINT, SIGTERM);
   asio::signal_set reload_signal(main_ioc, SIGHUP);
   server.start();
