@@ -25,6 +25,10 @@
 #   above BENCH_MAX_LOAD, polling every 20 s, at most BENCH_LOAD_WAIT s)
 #   BENCH_PROXY_CORE [0]   BENCH_LOAD_CORE [1]   BENCH_OUT [bench/results/governance.md]
 #   BENCH_SCENARIOS [all] (bash regex on json_c32 sse_c32 json_c1 sse_c1)
+#   BENCH_PERF [1] (after the measurements, if `perf` works: one extra 32-connection JSON run per
+#   variant under `perf stat` (context switches, CPU migrations per request) and, for the governed
+#   variants, `perf record -g`; the top symbols land next to the report as governance.perf.txt)
+#   BENCH_COMMIT [git HEAD] (the commit the binary was built from, for the report, when HEAD has moved on)
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -410,6 +414,50 @@ for sc in "${SCENARIOS[@]}"; do
 done
 
 # ---------------------------------------------------------------------------------------------
+# Optional profile (after the measurements; these runs are not in the tables).
+PERF_OUT=$TMP/perf.txt
+if [[ ${BENCH_PERF:-1} == 1 ]] && command -v perf >/dev/null && perf stat -e task-clock true >/dev/null 2>&1; then
+  : >"$PERF_OUT"
+  for v in "${VARIANTS[@]}"; do
+    name=${v}_json
+    pid=${HPID[$name]}
+    wait_quiet
+    taskset -c "$LCORE" wrk -t1 -c"$CONNS" -d"$WARMUP" -s "$TMP/json.lua" "http://127.0.0.1:${HPORT[$name]}/anthropic/v1/messages" >/dev/null 2>&1 || true
+    perf_pids=()
+    perf stat -e task-clock,context-switches,cpu-migrations -p "$pid" >"$TMP/perf.$v.stat" 2>&1 &
+    perf_pids+=("$!")
+    if [[ $v != off ]]; then
+      perf record -F 1999 -g -o "$TMP/perf.$v.data" -p "$pid" >"$TMP/perf.$v.rec" 2>&1 &
+      perf_pids+=("$!")
+    fi
+    PIDS+=("${perf_pids[@]}")
+    sleep 0.5 # perf attaches asynchronously; a short head start so the run is covered
+    taskset -c "$LCORE" wrk -t1 -c"$CONNS" -d5s -s "$TMP/json.lua" "http://127.0.0.1:${HPORT[$name]}/anthropic/v1/messages" >"$TMP/perf.$v.wrk" 2>&1 || true
+    for p in "${perf_pids[@]}"; do
+      kill -INT "$p" 2>/dev/null || true
+      for ((i = 0; i < 100; i++)); do alive "$p" || break; sleep 0.1; done
+      wait "$p" 2>/dev/null || true
+    done
+    reqs=$(sed -n 's/^RESULT .*"requests":\([0-9]*\).*/\1/p' "$TMP/perf.$v.wrk")
+    {
+      echo "=== $v: $reqs requests in 5 s (32 connections, JSON), $(sed -n 's/^Requests\/sec: *//p' "$TMP/perf.$v.wrk") req/s under perf (per request: counts over the ~5.5 s attached / requests)"
+      grep -E 'task-clock|context-switches|cpu-migrations' "$TMP/perf.$v.stat" | awk -v n="${reqs:-0}" '{ v = $1; gsub(",", "", v); name = $2; unit = ""
+        if (name == "msec") { name = $3; v *= 1000; unit = " us" }
+        printf "  %-18s %14s  %8.2f%s per request\n", name, $1, (n > 0 ? v / n : 0), unit }'
+      if [[ $v != off ]]; then
+        perf report -i "$TMP/perf.$v.data" --no-children -g none --sort dso,symbol --stdio --percent-limit 0.8 2>/dev/null |
+          grep -E '^ +[0-9.]+%' | sed 's/ *-  *- *$//; s/ *$//' | cut -c1-200 | head -30
+        echo "  -- by DSO"
+        perf report -i "$TMP/perf.$v.data" --no-children -g none --sort dso --stdio 2>/dev/null | grep -E '^ +[0-9.]+%' | sed 's/ *$//' | head -12
+        echo "  -- by thread"
+        perf report -i "$TMP/perf.$v.data" --no-children -g none --sort tid --stdio 2>/dev/null | grep -E '^ +[0-9.]+%' | sed 's/ *$//' | head -8
+      fi
+    } >>"$PERF_OUT"
+  done
+  log "profile written"
+fi
+
+# ---------------------------------------------------------------------------------------------
 # After the run: the key's usage per governed instance, Redis command counts, gateway warnings.
 for v in inproc redis; do
   for mode in json sse; do
@@ -440,8 +488,8 @@ done
 
 node -e 'console.log(JSON.stringify({kind:"meta", ...JSON.parse(process.argv[1])}))' "$(
   cat <<EOF
-{"commit":"$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)",
- "dirty_files":$(git -C "$ROOT" status --porcelain 2>/dev/null | wc -l),
+{"commit":"${BENCH_COMMIT:-$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)}",
+ "dirty_files":$([[ -n ${BENCH_COMMIT:-} ]] && echo 0 || git -C "$ROOT" status --porcelain 2>/dev/null | wc -l),
  "date":"$(date -u '+%Y-%m-%d %H:%M UTC')", "date_start":"$META_START",
  "binary":"$BIN", "binary_mtime":"$BIN_MTIME", "binary_id":"$BIN_ID",
  "kernel":"$(uname -r)", "cpus":$(nproc), "cpu_model":"$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo | tr -d '"')",
@@ -454,6 +502,7 @@ EOF
 
 mkdir -p "$(dirname "$OUT")"
 cp "$RESULTS" "${OUT%.md}.jsonl"
+[[ -s $PERF_OUT ]] && cp "$PERF_OUT" "${OUT%.md}.perf.txt"
 node "$HERE/governance_report.mjs" "$RESULTS" >"$TMP/report.md"
 cp "$TMP/report.md" "$OUT"
 cat "$TMP/report.md"

@@ -37,7 +37,6 @@ struct VkProviderConfig {
   std::vector<std::string> allowed_models; // lower-case; a "provider/" prefix is removed
   std::optional<BudgetSpec> budget;
   std::optional<RateLimitSpec> rate_limit;
-  std::vector<std::string> key_ids; // empty = every key of the provider
 
   bool allows(std::string_view model_lower) const;
 };

@@ -168,11 +168,13 @@ VkProviderConfig parseVkProvider(Reader& r, const js::value& v, const std::strin
   std::string base = fmt::format("vk:{}:provider:{}", vk_id, pc.provider);
   pc.budget = budgetOf(r, o, path, shared, base + ":budget");
   pc.rate_limit = rateLimitOf(r, o, path, shared, base + ":rate_limit");
-  for (const char* f : {"key_ids", "allowed_keys"}) {
+  for (const char* f : {"key_ids", "allowed_keys", "keys"}) {
     if (const auto* x = o.if_contains(f); x != nullptr && !x->is_null()) {
       for (auto& k : r.stringArray(*x, path + "." + f)) {
         if (k != "*") {
-          pc.key_ids.push_back(k);
+          // Refused rather than ignored: a restriction that silently does nothing is worse than none.
+          fail(path + "." + f, "restricting a virtual key to some provider keys is not supported yet (use [\"*\"] or "
+                               "omit the field)");
         }
       }
     }

@@ -209,6 +209,16 @@ asio::awaitable<void> run(const GateContext& ctx, const http::Handler& inner, Ch
       co_return;
     }
     ex.scope().default_provider = provider;
+    // The key's other providers that allow the model are its fallbacks, in their configured order.
+    std::vector<std::string> others;
+    for (const auto& pc : vk->provider_configs) {
+      if (pc.provider != provider && cfg->providers.contains(pc.provider) && pc.allows(config::toLower(ref.model))) {
+        others.push_back(pc.provider + "/" + ref.model);
+      }
+    }
+    if (!others.empty()) {
+      ex.scope().default_fallbacks = std::move(others);
+    }
   }
   if (!provider.empty()) {
     if (auto denied = checkAccess(*vk, provider, ref.model)) {

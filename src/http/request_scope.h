@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/error.h"
 #include "core/usage.h"
@@ -16,6 +17,8 @@ namespace hd::http {
 struct RequestScope {
   std::string principal;        // the virtual key's name ("" = anonymous)
   std::string default_provider; // for a model without a provider prefix ("" = the API's own default)
+  // Fallback targets ("provider/model") when the request names none: the virtual key's other providers.
+  std::optional<std::vector<std::string>> default_fallbacks;
   // Checked before every upstream attempt (retries and fallbacks included): an Error skips that target.
   std::function<std::optional<Error>(std::string_view provider, std::string_view model)> attempt_guard;
 

@@ -245,3 +245,25 @@ test('pricing overrides: a key\'s win over its provider\'s, which win over the c
   const used = r.json.usage.find((u) => u.kind === 'budget').current_usage_usd;
   assert.ok(Math.abs(used - (gpt + haiku)) < 1e-9, `${used} vs ${gpt + haiku}`);
 });
+
+test("a key's other providers are its fallbacks for an unprefixed model", async () => {
+  let r = await api('/api/governance/virtual-keys', 'POST', {
+    name: 'failover',
+    provider_configs: [{ provider: 'azure', weight: 1 }, { provider: 'anthropic', weight: null, allowed_models: ['claude-sonnet-4-6'] }],
+  });
+  assert.equal(r.status, 201, r.text);
+  const vk = r.json.value;
+  await up.script([{ status: 503, error: { type: 'overloaded_error', message: 'busy' } }]);
+  r = await messages({ 'x-bf-vk': vk });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.headers['x-heimdall-provider'], 'anthropic');
+  const seen = await up.requests();
+  assert.deepEqual(seen.map((q) => q.path), ['/anthropic/v1/messages', '/v1/messages']);
+  // With weight null, anthropic is never chosen first.
+  await up.reset();
+  for (let i = 0; i < 5; i++) assert.equal((await messages({ 'x-bf-vk': vk })).headers['x-heimdall-provider'], 'azure');
+  // Restricting a key to some provider keys is refused, not ignored.
+  r = await api('/api/governance/virtual-keys', 'POST', { name: 'keyed', provider_configs: [{ provider: 'azure', key_ids: ['k1'] }] });
+  assert.equal(r.status, 400);
+  assert.match(r.json.error.message, /^provider_configs\[0\]\.key_ids: restricting a virtual key to some provider keys is not supported yet/);
+});

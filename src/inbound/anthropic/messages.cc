@@ -160,7 +160,8 @@ asio::awaitable<void> handleMessages(const Context& ctx, http::ServerExchange& e
   pipeline::Plan plan;
   plan.default_provider = ex.scope().default_provider.empty() ? "anthropic" : ex.scope().default_provider;
   plan.targets.push_back({req->model, req->deployment});
-  for (auto& t : pipeline::fallbackTargets(*cfg, req->model, plan.default_provider, req->fallbacks)) {
+  for (auto& t : pipeline::fallbackTargets(*cfg, req->model, plan.default_provider,
+                                           req->fallbacks ? req->fallbacks : ex.scope().default_fallbacks)) {
     plan.targets.push_back(std::move(t));
   }
   plan.before_attempt = pipeline::scopeGuard(ex);

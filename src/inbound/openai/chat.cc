@@ -93,7 +93,8 @@ asio::awaitable<void> handleChat(const Context& ctx, http::ServerExchange& ex, M
   plan.default_provider =
       ex.scope().default_provider.empty() ? std::string(default_provider) : ex.scope().default_provider;
   plan.targets.push_back({*model, std::string(json::getString(body, "deployment").value_or(""))});
-  for (auto& t : pipeline::fallbackTargets(*cfg, *model, plan.default_provider, fallbacks.value())) {
+  for (auto& t : pipeline::fallbackTargets(*cfg, *model, plan.default_provider,
+                                           fallbacks.value() ? fallbacks.value() : ex.scope().default_fallbacks)) {
     plan.targets.push_back(std::move(t));
   }
   plan.before_attempt = pipeline::scopeGuard(ex);
