@@ -126,14 +126,6 @@ std::int64_t nowSeconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-asio::awaitable<void> answer(http::ServerExchange& ex, Result<Edit> result) {
-  if (!result) {
-    co_await sendError(ex, result.error());
-    co_return;
-  }
-  co_await sendValue(ex, result->status, result->response);
-}
-
 // ---- virtual keys ----
 
 asio::awaitable<void> createVk(const Context& ctx, http::ServerExchange& ex) {
@@ -176,7 +168,7 @@ asio::awaitable<void> createVk(const Context& ctx, http::ServerExchange& ex) {
     edit.response = std::move(out);
     return edit;
   };
-  co_await answer(ex, co_await ctx.svc->mutate(std::move(mutation)));
+  co_await applyAndAnswer(ctx, ex, std::move(mutation));
 }
 
 asio::awaitable<void> listVks(const Context& ctx, http::ServerExchange& ex) {
@@ -253,7 +245,7 @@ asio::awaitable<void> updateVk(const Context& ctx, http::ServerExchange& ex) {
     edit.response = vkView(*item);
     return edit;
   };
-  co_await answer(ex, co_await ctx.svc->mutate(std::move(mutation)));
+  co_await applyAndAnswer(ctx, ex, std::move(mutation));
 }
 
 // POST /api/governance/virtual-keys/{id}/rotate {"grace_period_seconds": N}: a new value; the old one
@@ -317,7 +309,7 @@ asio::awaitable<void> rotateVk(const Context& ctx, http::ServerExchange& ex) {
     edit.response = std::move(out);
     return edit;
   };
-  co_await answer(ex, co_await ctx.svc->mutate(std::move(mutation)));
+  co_await applyAndAnswer(ctx, ex, std::move(mutation));
 }
 
 // ---- teams and customers (and deletes for all three) ----
@@ -351,7 +343,7 @@ ApiHandler createItem(const char* collection) {
       edit.response = item;
       return edit;
     };
-    co_await answer(ex, co_await ctx.svc->mutate(std::move(mutation)));
+    co_await applyAndAnswer(ctx, ex, std::move(mutation));
   };
 }
 
@@ -415,7 +407,7 @@ ApiHandler updateItem(const char* collection) {
       edit.response = *item;
       return edit;
     };
-    co_await answer(ex, co_await ctx.svc->mutate(std::move(mutation)));
+    co_await applyAndAnswer(ctx, ex, std::move(mutation));
   };
 }
 
@@ -440,7 +432,7 @@ ApiHandler deleteItem(const char* collection) {
       edit.response = std::move(out);
       return edit;
     };
-    co_await answer(ex, co_await ctx.svc->mutate(std::move(mutation)));
+    co_await applyAndAnswer(ctx, ex, std::move(mutation));
   };
 }
 

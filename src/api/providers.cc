@@ -195,12 +195,7 @@ asio::awaitable<void> updateProvider(const Context& ctx, http::ServerExchange& e
     edit.response = providerView(doc, name, settings, ctx.svc->env());
     return edit;
   };
-  auto result = co_await ctx.svc->mutate(std::move(mutation));
-  if (!result) {
-    co_await sendError(ex, result.error());
-    co_return;
-  }
-  co_await sendValue(ex, result->status, result->response);
+  co_await applyAndAnswer(ctx, ex, std::move(mutation));
 }
 
 asio::awaitable<void> deleteProvider(const Context& ctx, http::ServerExchange& ex) {
@@ -226,12 +221,7 @@ asio::awaitable<void> deleteProvider(const Context& ctx, http::ServerExchange& e
     edit.response = std::move(out);
     return edit;
   };
-  auto result = co_await ctx.svc->mutate(std::move(mutation));
-  if (!result) {
-    co_await sendError(ex, result.error());
-    co_return;
-  }
-  co_await sendValue(ex, result->status, result->response);
+  co_await applyAndAnswer(ctx, ex, std::move(mutation));
 }
 
 asio::awaitable<void> listKeys(const Context& ctx, http::ServerExchange& ex) {
@@ -309,12 +299,7 @@ asio::awaitable<void> createKey(const Context& ctx, http::ServerExchange& ex) {
     edit.response = keyView(doc.keys.back(), ctx.svc->env());
     return edit;
   };
-  auto result = co_await ctx.svc->mutate(std::move(mutation));
-  if (!result) {
-    co_await sendError(ex, result.error());
-    co_return;
-  }
-  co_await sendValue(ex, result->status, result->response);
+  co_await applyAndAnswer(ctx, ex, std::move(mutation));
 }
 
 // PUT replaces the key; secrets sent back as "***" (or omitted) keep their stored value.
@@ -355,12 +340,7 @@ asio::awaitable<void> updateKey(const Context& ctx, http::ServerExchange& ex) {
     edit.response = keyView(*k, ctx.svc->env());
     return edit;
   };
-  auto result = co_await ctx.svc->mutate(std::move(mutation));
-  if (!result) {
-    co_await sendError(ex, result.error());
-    co_return;
-  }
-  co_await sendValue(ex, result->status, result->response);
+  co_await applyAndAnswer(ctx, ex, std::move(mutation));
 }
 
 asio::awaitable<void> deleteKey(const Context& ctx, http::ServerExchange& ex) {
@@ -379,12 +359,7 @@ asio::awaitable<void> deleteKey(const Context& ctx, http::ServerExchange& ex) {
     edit.response = std::move(out);
     return edit;
   };
-  auto result = co_await ctx.svc->mutate(std::move(mutation));
-  if (!result) {
-    co_await sendError(ex, result.error());
-    co_return;
-  }
-  co_await sendValue(ex, result->status, result->response);
+  co_await applyAndAnswer(ctx, ex, std::move(mutation));
 }
 
 } // namespace

@@ -90,6 +90,15 @@ asio::awaitable<void> sendValue(http::ServerExchange& ex, unsigned status, const
   co_await ex.sendJson(status, js::serialize(v));
 }
 
+asio::awaitable<void> applyAndAnswer(const Context& ctx, http::ServerExchange& ex, control::Mutation mutation) {
+  auto result = co_await ctx.svc->mutate(std::move(mutation));
+  if (!result) {
+    co_await sendError(ex, result.error());
+    co_return;
+  }
+  co_await sendValue(ex, result->status, result->response);
+}
+
 Result<js::object> bodyObject(const http::ServerExchange& ex) {
   auto parsed = json::parse(ex.request().body());
   if (!parsed) {

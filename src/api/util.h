@@ -8,6 +8,7 @@
 
 #include "api/api.h"
 #include "config/loader.h"
+#include "control/config_service.h"
 #include "http/exchange.h"
 
 namespace hd::api {
@@ -19,6 +20,9 @@ http::Handler guarded(const Context& ctx, ApiHandler h);
 
 boost::asio::awaitable<void> sendError(http::ServerExchange& ex, const Error& err);
 boost::asio::awaitable<void> sendValue(http::ServerExchange& ex, unsigned status, const boost::json::value& v);
+
+// Runs `mutation` through the config service (store thread) and answers with its response or error.
+boost::asio::awaitable<void> applyAndAnswer(const Context& ctx, http::ServerExchange& ex, control::Mutation mutation);
 
 // The request body as a JSON object, or a 400 naming what is wrong.
 Result<boost::json::object> bodyObject(const http::ServerExchange& ex);

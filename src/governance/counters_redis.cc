@@ -7,12 +7,12 @@
 // request worker threads.
 #include <openssl/sha.h>
 
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <charconv>
 #include <optional>
 
+#include "core/offload.h"
 #include "governance/counters.h"
 #include "governance/counters_util.h"
 #include "governance/redis_client.h"
@@ -120,16 +120,9 @@ public:
   }
 
 private:
-  // Awaits `f()` run on the Redis threads (the pattern of store/runner.h: the callable is a named
-  // local, never a temporary inside the co_await expression; g++ 12 mishandles their lifetime).
+  // Awaits `f()` run on the Redis threads.
   template <class F> boost::asio::awaitable<std::invoke_result_t<F>> onPool(F f) {
-    using R = std::invoke_result_t<F>;
-    auto task = [fn = std::move(f)]() mutable -> boost::asio::awaitable<std::optional<R>> {
-      co_return std::optional<R>(fn());
-    };
-    auto op = boost::asio::co_spawn(pool_.get_executor(), std::move(task), boost::asio::use_awaitable);
-    std::optional<R> out = co_await std::move(op);
-    co_return std::move(*out);
+    co_return co_await runOn(pool_, std::move(f));
   }
 
   Result<RedisReply> eval(const Script& s, const std::vector<std::string>& keys, const std::vector<std::string>& args) {

@@ -3,13 +3,14 @@
 // Running every config write on this one thread also serialises them, so two concurrent API
 // writes cannot lose each other's update.
 
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <future>
 #include <optional>
 #include <type_traits>
+
+#include "core/offload.h"
 
 namespace hd::store {
 
@@ -22,16 +23,7 @@ public:
 
   // Awaits `f()` run on the store thread.
   template <class F> boost::asio::awaitable<std::invoke_result_t<F>> run(F f) {
-    using R = std::invoke_result_t<F>;
-    // co_spawn needs a default-constructible result: carry it in an optional.
-    // (The callable is a named local, not a temporary inside the co_await: g++ 12 mishandles the
-    // lifetime of such temporaries.)
-    auto task = [fn = std::move(f)]() mutable -> boost::asio::awaitable<std::optional<R>> {
-      co_return std::optional<R>(fn());
-    };
-    auto op = boost::asio::co_spawn(pool_.get_executor(), std::move(task), boost::asio::use_awaitable);
-    std::optional<R> out = co_await std::move(op);
-    co_return std::move(*out);
+    co_return co_await runOn(pool_, std::move(f));
   }
 
   // Runs `f()` on the store thread and blocks the caller until it is done (start-up, signals).

@@ -6,6 +6,7 @@
 // Every wait is bounded; nothing sleeps blindly.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,6 +66,15 @@ for (const [sig, num] of [['SIGINT', 2], ['SIGTERM', 15]]) {
 }
 
 /** Stops every process started through this module (use as `after(cleanup)`). */
+/** A free loopback port for a service that cannot bind port 0 itself (it may be taken again before use). */
+export async function freePort() {
+  const srv = net.createServer();
+  await new Promise((res) => srv.listen(0, '127.0.0.1', res));
+  const { port } = srv.address();
+  await new Promise((res) => srv.close(res));
+  return port;
+}
+
 /** Registers `stop` (async) to run at cleanup(), for services started outside this module. */
 export function onCleanup(stop) {
   const entry = { stop: async () => { live.delete(entry); await stop(); } };

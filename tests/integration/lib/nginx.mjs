@@ -4,15 +4,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import { tmpDir, onCleanup, waitFor } from './harness.mjs';
-
-async function freePort() {
-  const srv = net.createServer();
-  await new Promise((res) => srv.listen(0, '127.0.0.1', res));
-  const { port } = srv.address();
-  await new Promise((res) => srv.close(res));
-  return port;
-}
+import { tmpDir, onCleanup, waitFor, freePort } from './harness.mjs';
 
 /** Starts nginx balancing over `ports` (round robin); resolves to {url, port, stop()}. */
 export async function startLoadBalancer(ports) {

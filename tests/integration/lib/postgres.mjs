@@ -2,11 +2,10 @@
 // listening on loopback only on an ephemeral port, stopped at cleanup(). Runs as the `postgres`
 // user when the tests run as root (PostgreSQL refuses to run as root).
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { tmpDir, onCleanup, waitFor } from './harness.mjs';
+import { tmpDir, onCleanup, waitFor, freePort } from './harness.mjs';
 
 const run = promisify(execFile);
 
@@ -19,14 +18,6 @@ function pgBinDir() {
 
 export function havePostgres() {
   return pgBinDir() !== null;
-}
-
-async function freePort() {
-  const srv = net.createServer();
-  await new Promise((res) => srv.listen(0, '127.0.0.1', res));
-  const { port } = srv.address();
-  await new Promise((res) => srv.close(res));
-  return port;
 }
 
 /** Starts PostgreSQL; resolves to {host, port, user, password, db, url(db), query(sql), stop()}. */

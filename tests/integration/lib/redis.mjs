@@ -6,7 +6,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { spawn, execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { tmpDir, onCleanup, waitFor } from './harness.mjs';
+import { tmpDir, onCleanup, waitFor, freePort } from './harness.mjs';
 
 const run = promisify(execFile);
 
@@ -26,14 +26,6 @@ function findBinary(name) {
 
 export function haveRedis() {
   return findBinary('redis-server') !== null;
-}
-
-async function freePort() {
-  const srv = net.createServer();
-  await new Promise((res) => srv.listen(0, '127.0.0.1', res));
-  const { port } = srv.address();
-  await new Promise((res) => srv.close(res));
-  return port;
 }
 
 // A command in RESP (binary-safe, unlike inline commands).
