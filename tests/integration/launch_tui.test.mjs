@@ -7,7 +7,6 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import { startGateway, startFakeUpstream, cleanup, tmpDir, heimdallBin } from './lib/harness.mjs';
 import { azureAndAnthropic, azureEnv } from './lib/configs.mjs';
@@ -276,24 +275,18 @@ test('a harness missing from PATH is offered for install with npm (declined here
   assert.equal((await tt.waitExit()).status, 0);
 });
 
-test('clear messages: key rejected (401 from /v1/models) and an empty model list', { timeout: 30_000 }, async () => {
-  // Heimdall has no virtual keys yet, so a 401 cannot come from it: a minimal HTTP stand-in answers
-  // /health and rejects every key but one on /v1/models, as a gateway with virtual keys would.
-  const vkGateway = http.createServer((req, res) => {
-    if (req.url === '/health') return res.end('{"status":"ok"}');
-    if (req.url === '/v1/models') {
-      if (req.headers.authorization !== 'Bearer bf-good') {
-        res.writeHead(401, { 'content-type': 'application/json' });
-        return res.end('{"error":{"type":"authentication_error","message":"invalid virtual key"}}');
-      }
-      return res.end('{"object":"list","data":[]}');
-    }
-    res.writeHead(404);
-    res.end();
+test('clear messages: key rejected (401 from the gateway) and an empty model list', { timeout: 30_000 }, async () => {
+  // A gateway with one virtual key and a provider whose keys list no model names: an unknown key gets
+  // 401 from /v1/models, the known one an empty list.
+  const GOOD = 'bf-good-0123456789abcdefghijklmnopqrst';
+  const vkGateway = await startGateway({
+    config: {
+      providers: { anthropic: { keys: [{ name: 'a', value: 'sk-ant-fake', models: ['*'] }], network_config: { base_url: 'http://127.0.0.1:9' } } },
+      governance: { virtual_keys: [{ id: 'good', name: 'good', value: GOOD, allowed_providers: ['anthropic'] }] },
+    },
   });
-  await new Promise((r) => vkGateway.listen(0, '127.0.0.1', r));
   try {
-    const url = `http://127.0.0.1:${vkGateway.address().port}`;
+    const url = vkGateway.url;
     const home = tmpDir('heimdall-launch-home-');
     const tt = term([heimdallBin(), 'launch', '--base-url', url, '--harness', 'claude'], baseEnv(home, standinBin(['claude'])));
     await tt.waitScreen(/Gateway base URL:/);
@@ -303,7 +296,7 @@ test('clear messages: key rejected (401 from /v1/models) and an empty model list
     tt.send('Enter');
     const s = await tt.waitScreen(/Key rejected\. The gateway rejected the virtual key \(HTTP 401\)\./);
     assert.doesNotMatch(s, /bf-bad/, 'the key is never shown');
-    tt.type('bf-good');
+    tt.type(GOOD);
     tt.send('Enter');
     await tt.waitScreen(/Coding agent to launch:/);
     tt.send('Enter');
@@ -316,7 +309,7 @@ test('clear messages: key rejected (401 from /v1/models) and an empty model list
     tt.send('q');
     assert.equal((await tt.waitExit()).status, 0);
   } finally {
-    vkGateway.close();
+    await vkGateway.stop();
   }
 });
 
