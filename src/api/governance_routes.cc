@@ -325,7 +325,8 @@ ApiHandler createItem(const char* collection) {
     control::Mutation mutation = [coll, req = std::move(body.value())](config::Document& doc) -> Result<Edit> {
       js::object item = req;
       const auto* name = item.if_contains("name");
-      if (name == nullptr || !name->is_string() || name->get_string().empty()) {
+      bool named = coll == "teams" || coll == "customers"; // budgets and rate limits have only ids
+      if (named && (name == nullptr || !name->is_string() || name->get_string().empty())) {
         return Error::invalidRequest("name: required field is missing");
       }
       std::string id =
@@ -470,6 +471,15 @@ asio::awaitable<void> listLimits(const Context& ctx, http::ServerExchange& ex, b
   js::object out;
   out["total"] = list.size();
   out[budgets ? "budgets" : "rate_limits"] = std::move(list);
+  // Shared definitions (referenced by budget_id / rate_limit_id), as configured.
+  js::array configured;
+  auto doc = ctx.svc->document();
+  if (auto it = doc->collections.find(budgets ? "budgets" : "rate_limits"); it != doc->collections.end()) {
+    for (const auto& item : it->second) {
+      configured.push_back(item);
+    }
+  }
+  out["configured"] = std::move(configured);
   co_await sendValue(ex, 200, out);
 }
 
@@ -486,8 +496,12 @@ void registerGovernanceRoutes(http::Router& router, const Context& ctx) {
   router.add(verb::delete_, base + "/{id}", guarded(ctx, deleteItem("virtual_keys")));
   router.add(verb::post, base + "/{id}/rotate", guarded(ctx, rotateVk));
   for (auto [path, coll] :
-       {std::pair{"/api/governance/teams", "teams"}, std::pair{"/api/governance/customers", "customers"}}) {
-    router.add(verb::get, path, guarded(ctx, listItems(coll)));
+       {std::pair{"/api/governance/teams", "teams"}, std::pair{"/api/governance/customers", "customers"},
+        std::pair{"/api/governance/budgets", "budgets"}, std::pair{"/api/governance/rate-limits", "rate_limits"}}) {
+    // Budgets and rate limits list what is in force with its usage (below); the others list their items.
+    if (std::string_view(coll) == "teams" || std::string_view(coll) == "customers") {
+      router.add(verb::get, path, guarded(ctx, listItems(coll)));
+    }
     router.add(verb::post, path, guarded(ctx, createItem(coll)));
     router.add(verb::get, std::string(path) + "/{id}", guarded(ctx, getItem(coll)));
     router.add(verb::put, std::string(path) + "/{id}", guarded(ctx, updateItem(coll)));

@@ -39,7 +39,7 @@ BudgetSpec parseBudget(Reader& r, const js::value& v, const std::string& path, s
   const auto& o = r.object(v, path);
   checkKnownFields(o, path,
                    {"id", "max_limit", "reset_duration", "calendar_aligned", "monthly_limit_usd", "current_usage",
-                    "last_reset", "config_hash"});
+                    "last_reset", "config_hash", "created_at", "updated_at"});
   BudgetSpec b;
   b.id = std::move(default_id);
   if (const auto* x = o.if_contains("id")) {
@@ -74,7 +74,7 @@ RateLimitSpec parseRateLimit(Reader& r, const js::value& v, const std::string& p
   checkKnownFields(o, path,
                    {"id", "token_max_limit", "token_reset_duration", "request_max_limit", "request_reset_duration",
                     "token_current_usage", "request_current_usage", "token_last_reset", "request_last_reset",
-                    "config_hash"});
+                    "config_hash", "created_at", "updated_at"});
   RateLimitSpec l;
   l.id = std::move(default_id);
   if (const auto* x = o.if_contains("id")) {

@@ -267,3 +267,28 @@ test("a key's other providers are its fallbacks for an unprefixed model", async 
   assert.equal(r.status, 400);
   assert.match(r.json.error.message, /^provider_configs\[0\]\.key_ids: restricting a virtual key to some provider keys is not supported yet/);
 });
+
+test('shared budgets and rate limits: CRUD, referenced by id, not deletable while in use', async () => {
+  let r = await api('/api/governance/budgets', 'POST', { id: 'shared-budget', max_limit: 5, reset_duration: '1d' });
+  assert.equal(r.status, 201, r.text);
+  r = await api('/api/governance/rate-limits', 'POST', { id: 'one-per-hour', request_max_limit: 1, request_reset_duration: '1h' });
+  assert.equal(r.status, 201, r.text);
+  r = await api('/api/governance/rate-limits', 'POST', { id: 'empty' });
+  assert.equal(r.status, 400);
+  assert.match(r.json.error.message, /set token_max_limit, request_max_limit or both/);
+  r = await api('/api/governance/virtual-keys', 'POST', { name: 'shared-user', allowed_providers: ['azure'], budget_id: 'shared-budget', rate_limit_id: 'one-per-hour' });
+  assert.equal(r.status, 201, r.text);
+  const vk = r.json.value;
+  assert.equal((await messages({ 'x-bf-vk': vk }, { model: 'azure/claude-sonnet-4-6' })).status, 200);
+  assert.equal((await messages({ 'x-bf-vk': vk }, { model: 'azure/claude-sonnet-4-6' })).status, 429);
+  r = await api('/api/governance/budgets');
+  assert.ok(r.json.configured.some((b) => b.id === 'shared-budget'));
+  assert.ok(r.json.budgets.some((b) => b.id === 'shared-budget:spend' && b.current_usage_usd > 0));
+  r = await api('/api/governance/budgets/shared-budget', 'PUT', { max_limit: 7, reset_duration: '1d' });
+  assert.equal(r.status, 200, r.text);
+  r = await api('/api/governance/budgets/shared-budget', 'DELETE');
+  assert.equal(r.status, 400);
+  assert.match(r.json.error.message, /budget_id: no budget with id "shared-budget"/);
+  r = await api('/api/governance/budgets/nope');
+  assert.equal(r.status, 404);
+});
