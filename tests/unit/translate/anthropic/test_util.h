@@ -24,7 +24,8 @@ inline boost::json::object obj(std::string_view text) {
 }
 
 inline std::string fixture(const std::string& name) {
-  auto path = std::filesystem::path(__FILE__).parent_path() / "fixtures" / name;
+  // From the build (not __FILE__, which a compiler cache may make relative).
+  auto path = std::filesystem::path(HEIMDALL_UNIT_TEST_DIR) / "translate" / "anthropic" / "fixtures" / name;
   std::ifstream in(path, std::ios::binary);
   EXPECT_TRUE(in.good()) << "cannot open " << path;
   std::ostringstream ss;
