@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -162,16 +163,34 @@ asio::awaitable<void> watchClient(beast::tcp_stream& stream, beast::flat_buffer&
   co_await forever.async_wait(kTuple);
 }
 
-// Answers 413 and closes: the body is larger than the configured limit.
+// Answers 413 and closes: the body is larger than the configured limit. The close lingers: the rest of
+// what the client is still sending is read and dropped (bounded in bytes and time) so the client gets to
+// read the answer instead of a connection reset in the middle of its upload.
 asio::awaitable<void> rejectTooLarge(beast::tcp_stream& stream, const Router& router, std::string_view target,
                                      std::size_t limit) {
+  constexpr std::size_t kMaxDrain = 16 * 1024 * 1024;
+  constexpr std::chrono::seconds kDrainTime{2};
   Error err = Error::tooLarge(fmt::format("request body exceeds the limit of {} bytes", limit));
   Response res{bhttp::status::payload_too_large, 11};
   res.set(bhttp::field::content_type, "application/json");
   res.body() = router.renderError(target.substr(0, target.find('?')), err);
   res.keep_alive(false);
   res.prepare_payload();
-  co_await bhttp::async_write(stream, res, kTuple);
+  auto [wec, wn] = co_await bhttp::async_write(stream, res, kTuple);
+  if (wec) {
+    co_return;
+  }
+  boost::system::error_code ec;
+  stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+  stream.expires_after(kDrainTime);
+  std::array<char, 16 * 1024> sink{};
+  for (std::size_t drained = 0; drained < kMaxDrain;) {
+    auto [rec, n] = co_await stream.async_read_some(asio::buffer(sink), kTuple);
+    if (rec) {
+      break;
+    }
+    drained += n;
+  }
 }
 
 } // namespace
