@@ -416,6 +416,10 @@ done
 # ---------------------------------------------------------------------------------------------
 # Optional profile (after the measurements; these runs are not in the tables).
 PERF_OUT=$TMP/perf.txt
+# The measurements so far are saved first: the profile is best effort and must not lose them.
+mkdir -p "$(dirname "$OUT")"
+cp "$RESULTS" "${OUT%.md}.jsonl"
+set +e +o pipefail # best effort from here on (e.g. `perf report | head` ends with SIGPIPE)
 if [[ ${BENCH_PERF:-1} == 1 ]] && command -v perf >/dev/null && perf stat -e task-clock true >/dev/null 2>&1; then
   : >"$PERF_OUT"
   for v in "${VARIANTS[@]}"; do
@@ -456,6 +460,7 @@ if [[ ${BENCH_PERF:-1} == 1 ]] && command -v perf >/dev/null && perf stat -e tas
   done
   log "profile written"
 fi
+set -e -o pipefail
 
 # ---------------------------------------------------------------------------------------------
 # After the run: the key's usage per governed instance, Redis command counts, gateway warnings.

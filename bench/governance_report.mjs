@@ -103,6 +103,16 @@ for (const s of scenarios) {
       const add99 = d ? a.p99 - d.p99 : null;
       p(`| ${names[v]} | ${fmt(a.p50)} | ${fmt(a.p99)} | ${signed(add50)} | ${signed(add99)} | ${v === 'off' ? '1' : x(ratio(add50, offAdd50))} | ${v === 'off' ? '1' : x(ratio(add99, offAdd99))} | ${v === 'off' ? '' : `${signed(a.p50 - off.p50)} / ${signed(a.p99 - off.p99)}`} | ${fmt(a.rps)} | ${fmt(a.cpu, 1)} | ${v === 'redis' ? fmt(a.redis, 1) : ''} | ${a.non2xx} | ${a.foreign} |`);
     }
+    // Per round: p99 at one connection is the number most hurt by other load on the machine.
+    p();
+    const nr = Math.max(...['direct', ...variants].map((v) => (agg(s, v) ? agg(s, v).rounds.length : 0)));
+    p(`| per round: p50 / p99 µs (foreign %) | ${Array.from({ length: nr }, (_, i) => `round ${i + 1}`).join(' | ')} |`);
+    p(`|---|${Array.from({ length: nr }, () => '---:').join('|')}|`);
+    for (const v of ['direct', ...variants]) {
+      const a = agg(s, v);
+      if (!a) continue;
+      p(`| ${names[v]} | ${a.rounds.map((q) => `${fmt(q.p50)} / ${fmt(q.p99)} (${q.foreign_pct})`).join(' | ')} |`);
+    }
   }
   p();
 }

@@ -53,6 +53,13 @@ const chat = (headers, body = {}) => request(`${gw.url}/v1/chat/completions`, {
   body: JSON.stringify({ model: 'azure/gpt-4o', messages: [{ role: 'user', content: 'hi' }], ...body }),
 });
 const api = (p, method = 'GET', body) => request(`${gw.url}${p}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+// Usage is charged right after the answer is sent, so a read straight after may not include it yet.
+const usageOf = (id) => api(`/api/governance/virtual-keys/${id}`).then((r) => r.json.usage.find((u) => u.kind === 'budget').current_usage_usd);
+const waitForUsage = async (id, expected) => {
+  let last;
+  await waitFor(async () => Math.abs((last = await usageOf(id)) - expected) < 1e-9, { timeoutMs: 5000, message: () => `usage ${last}, expected ${expected}` });
+  return last;
+};
 const costOf = (model, u) => {
   const p = PRICES[model];
   return (u.input_tokens ?? 0) * p.input_cost_per_token + (u.output_tokens ?? 0) * p.output_cost_per_token +
@@ -127,8 +134,8 @@ test('the seed article POST /api/virtual-keys; budgets charged at catalogue pric
   await up.script([{ status: 400, error: { type: 'invalid_request_error', message: 'bad' } }]);
   r = await messages({ 'x-bf-vk': vk }, { model: 'azure/claude-sonnet-4-6' });
   assert.equal(r.status, 400);
-  r = await api(`/api/governance/virtual-keys/${id}`);
-  assert.equal(r.json.usage[0].current_usage_usd, 0);
+  await waitFor(async () => (await api(`/api/governance/virtual-keys/${id}`)).json.usage[0].reserved_usd === 0, { timeoutMs: 5000 });
+  assert.equal(await usageOf(id), 0);
 
   // Each success is charged its real cost; the next request after the cap gets 402.
   let expected = 0;
@@ -141,12 +148,10 @@ test('the seed article POST /api/virtual-keys; budgets charged at catalogue pric
   assert.equal(last.status, 402, last.text);
   assert.equal(last.json.error.type, 'billing_error');
   assert.match(last.json.error.message, /virtual key "claude-code-azure" budget .* is used up/);
-  r = await api(`/api/governance/virtual-keys/${id}`);
-  const usage = r.json.usage.find((u) => u.kind === 'budget');
-  assert.ok(Math.abs(usage.current_usage_usd - expected) < 1e-9, `${usage.current_usage_usd} vs ${expected}`);
-  assert.ok(usage.current_usage_usd >= 0.002);
+  const used = await waitForUsage(id, expected);
+  assert.ok(used >= 0.002);
   r = await api('/api/governance/budgets');
-  assert.ok(r.json.budgets.some((b) => b.current_usage_usd === usage.current_usage_usd));
+  assert.ok(r.json.budgets.some((b) => b.current_usage_usd === used));
   // The OpenAI API says so in its own shape.
   r = await chat({ authorization: `Bearer ${vk}` }, { model: 'azure/gpt-4o' });
   assert.equal(r.status, 402);
@@ -180,8 +185,12 @@ test('concurrent requests on one budget overspend by at most one request', { tim
   const ok = results.filter((x) => x.status === 200).length;
   const refused = results.filter((x) => x.status === 402).length;
   assert.equal(ok + refused, 40, results.map((x) => x.status).join(','));
-  r = await api(`/api/governance/virtual-keys/${id}`);
-  const used = r.json.usage.find((u) => u.kind === 'budget').current_usage_usd;
+  let budget;
+  await waitFor(async () => {
+    budget = (await api(`/api/governance/virtual-keys/${id}`)).json.usage.find((u) => u.kind === 'budget');
+    return budget.reserved_usd === 0;
+  }, { timeoutMs: 5000, message: () => `reservations left: ${JSON.stringify(budget)}` });
+  const used = budget.current_usage_usd;
   const perRequest = used / ok;
   assert.ok(refused > 0, 'the cap was reached');
   assert.ok(used <= 0.001 + perRequest * 1.01, `spent ${used} with ${ok} requests of ~${perRequest}`);
@@ -241,9 +250,7 @@ test('pricing overrides: a key\'s win over its provider\'s, which win over the c
   r = await messages({ 'x-bf-vk': vk }, { model: 'azure/claude-haiku-4-5' });
   assert.equal(r.status, 200, r.text);
   const haiku = r.json.usage.input_tokens * 0.0001 + r.json.usage.output_tokens * 0.0003;
-  r = await api(`/api/governance/virtual-keys/${id}`);
-  const used = r.json.usage.find((u) => u.kind === 'budget').current_usage_usd;
-  assert.ok(Math.abs(used - (gpt + haiku)) < 1e-9, `${used} vs ${gpt + haiku}`);
+  await waitForUsage(id, gpt + haiku);
 });
 
 test("a key's other providers are its fallbacks for an unprefixed model", async () => {

@@ -3,7 +3,7 @@
 // allow, and a Redis restart in the middle loses no counted spend.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startGateway, startFakeUpstream, request, cleanup } from './lib/harness.mjs';
+import { startGateway, startFakeUpstream, request, cleanup, waitFor } from './lib/harness.mjs';
 import { azureAndAnthropic, azureEnv } from './lib/configs.mjs';
 import { startPostgres } from './lib/postgres.mjs';
 import { startRedis } from './lib/redis.mjs';
@@ -63,7 +63,9 @@ test('a budget stops at the same total as one replica would, and survives a Redi
   let restarted = false;
   for (let i = 0; i < 200; i++) {
     if (!restarted && ok === Math.floor(expected / 2)) {
-      const before = await budgetUsage(gateways[0]);
+      // Every charge so far has landed (each request is settled just after its answer).
+      let before;
+      await waitFor(async () => Math.abs((before = await budgetUsage(gateways[0])) - ok * perRequest) < 1e-9, { timeoutMs: 5000 });
       await redis.restart({ kill: true });
       restarted = true;
       assert.equal(await budgetUsage(gateways[1]), before, 'no counted spend was lost');
@@ -75,6 +77,6 @@ test('a budget stops at the same total as one replica would, and survives a Redi
   }
   assert.ok(restarted);
   assert.equal(ok, expected, `per request $${perRequest}`);
-  const spent = await budgetUsage(gateways[2]);
-  assert.ok(Math.abs(spent - ok * perRequest) < 1e-9, `${spent} vs ${ok * perRequest}`);
+  let spent;
+  await waitFor(async () => Math.abs((spent = await budgetUsage(gateways[2])) - ok * perRequest) < 1e-9, { timeoutMs: 5000, message: () => `${spent} vs ${ok * perRequest}` });
 });
