@@ -453,8 +453,6 @@ if [[ ${BENCH_PERF:-1} == 1 ]] && command -v perf >/dev/null && perf stat -e tas
           grep -E '^ +[0-9.]+%' | sed 's/ *-  *- *$//; s/ *$//' | cut -c1-200 | head -30
         echo "  -- by DSO"
         perf report -i "$TMP/perf.$v.data" --no-children -g none --sort dso --stdio 2>/dev/null | grep -E '^ +[0-9.]+%' | sed 's/ *$//' | head -12
-        echo "  -- by thread"
-        perf report -i "$TMP/perf.$v.data" --no-children -g none --sort tid --stdio 2>/dev/null | grep -E '^ +[0-9.]+%' | sed 's/ *$//' | head -8
       fi
     } >>"$PERF_OUT"
   done
