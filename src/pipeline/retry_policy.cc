@@ -208,8 +208,17 @@ std::optional<milliseconds> parseRetryAfter(std::string_view retry_after_ms, std
   if (end == nullptr || *end != '\0') {
     return std::nullopt;
   }
-  auto at = std::chrono::system_clock::from_time_t(timegm(&tm));
-  auto diff = std::chrono::duration_cast<milliseconds>(at - now);
+  // Compared in seconds: a date centuries away would overflow system_clock's nanoseconds.
+  std::time_t at = timegm(&tm);
+  std::int64_t now_s = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+  std::int64_t diff_s = static_cast<std::int64_t>(at) - now_s;
+  if (diff_s <= 0) {
+    return milliseconds(0);
+  }
+  if (diff_s >= std::chrono::duration_cast<std::chrono::seconds>(kMaxHint).count()) {
+    return kMaxHint;
+  }
+  auto diff = std::chrono::duration_cast<milliseconds>(std::chrono::system_clock::from_time_t(at) - now);
   return std::clamp(diff, milliseconds(0), kMaxHint);
 }
 

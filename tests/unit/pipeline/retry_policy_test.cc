@@ -39,6 +39,8 @@ TEST(RetryPolicy, RetryAfter) {
   EXPECT_EQ(parseRetryAfter("soon", "later", now), std::nullopt);
   EXPECT_EQ(parseRetryAfter("-5", "", now), std::nullopt);
   EXPECT_EQ(parseRetryAfter("", "1e300", now), milliseconds(24 * 3600 * 1000)); // capped at a day
+  // Centuries away (found by fuzzing: it overflowed system_clock's nanoseconds): capped too.
+  EXPECT_EQ(parseRetryAfter("", "Wed, 21 Oct 2510 07:28:00 GMT", now), milliseconds(24 * 3600 * 1000));
 }
 
 TEST(RetryPolicy, Backoff) {
