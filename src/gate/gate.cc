@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 #include <mutex>
 #include <set>
@@ -145,6 +148,29 @@ void warnUnpriced(const std::string& model) {
   }
 }
 
+// Admission. A spend or token limit that is full only because of reservations of requests still being
+// settled (a client's previous request, answered a moment ago) is not a refusal yet: wait for those
+// settlements (bounded) and ask again.
+asio::awaitable<Result<governance::Admission>>
+admitWaitingForSettlements(const GateContext& ctx, const std::vector<governance::Limit>& limits, Amounts estimate) {
+  constexpr int kMaxWaits = 50;
+  constexpr std::chrono::milliseconds kWait{20};
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  for (int i = 0;; ++i) {
+    auto admitted = co_await ctx.counters->admit(limits, estimate);
+    if (!admitted || admitted->admitted || i == kMaxWaits || limits[admitted->rejected].kind == LimitKind::Requests) {
+      co_return admitted;
+    }
+    std::vector<governance::Limit> rejected{limits[admitted->rejected]};
+    auto values = co_await ctx.counters->read(rejected);
+    if (!values || values->empty() || values->front().reserved == 0) {
+      co_return admitted; // really used up
+    }
+    timer.expires_after(kWait);
+    co_await timer.async_wait(asio::use_awaitable);
+  }
+}
+
 asio::awaitable<void> reject(const GateContext& ctx, http::ServerExchange& ex, const Error& err,
                              std::int64_t retry_after_ms = 0) {
   std::vector<std::pair<std::string, std::string>> headers;
@@ -238,7 +264,7 @@ asio::awaitable<void> run(const GateContext& ctx, const http::Handler& inner, Ch
   estimate.tokens = static_cast<std::int64_t>(ex.request().body().size() / 4) + facts.max_output_tokens;
   bool counted = false;
   if (!limits.empty()) {
-    auto admitted = co_await ctx.counters->admit(limits, estimate);
+    auto admitted = co_await admitWaitingForSettlements(ctx, limits, estimate);
     if (!admitted) {
       if (!gov.store.fail_open) {
         Error failure = Error{ErrorKind::Api, 503,
