@@ -142,7 +142,7 @@ function build(pad) {
       {
         role: 'user',
         content: [
-          { type: 'text', text: '<system-reminder>\nAs you answer the user questions, you can use the following context: the working directory is /work/main, a C++20 project built with CMake and Ninja.\n</system-reminder>' },
+          { type: 'text', text: '<system-reminder>\nAs you answer the user questions, you can use the following context: the working directory is /home/dev/heimdall, a C++20 project built with CMake and Ninja.\n</system-reminder>' },
           { type: 'text', text: 'Where is the upstream read size set, and why was it changed?' },
         ],
       },
@@ -159,7 +159,7 @@ function build(pad) {
       },
       {
         role: 'assistant',
-        content: [{ type: 'tool_use', id: 'toolu_01BenchRead00000000000002', name: 'Read', input: { file_path: '/work/main/src/upstream/client.cc', offset: 14, limit: 22 } }],
+        content: [{ type: 'tool_use', id: 'toolu_01BenchRead00000000000002', name: 'Read', input: { file_path: '/home/dev/heimdall/src/upstream/client.cc', offset: 14, limit: 22 } }],
       },
       {
         role: 'user',
