@@ -161,13 +161,19 @@ admitWaitingForSettlements(const GateContext& ctx, const std::vector<governance:
     if (!admitted || admitted->admitted || i == kMaxWaits || limits[admitted->rejected].kind == LimitKind::Requests) {
       co_return admitted;
     }
-    std::vector<governance::Limit> rejected{limits[admitted->rejected]};
+    const governance::Limit& full = limits[admitted->rejected];
+    std::vector<governance::Limit> rejected{full};
     auto values = co_await ctx.counters->read(rejected);
-    if (!values || values->empty() || values->front().reserved == 0) {
+    if (!values || values->empty()) {
+      co_return admitted;
+    }
+    if (values->front().reserved == 0 && values->front().used >= full.max) {
       co_return admitted; // really used up
     }
-    timer.expires_after(kWait);
-    co_await timer.async_wait(asio::use_awaitable);
+    if (values->front().reserved > 0) { // otherwise it settled meanwhile: ask again at once
+      timer.expires_after(kWait);
+      co_await timer.async_wait(asio::use_awaitable);
+    }
   }
 }
 

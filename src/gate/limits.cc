@@ -32,12 +32,21 @@ void addRateLimit(std::vector<Limit>& out, const config::RateLimitSpec& rl, cons
   }
 }
 
+// Dollars as people write them: cents when that is exact ("$10.00"), else up to six decimals ("$0.004").
+std::string usd(double v) {
+  std::string s = fmt::format("{:.6f}", v);
+  while (s.size() > 1 && s.back() == '0' && s[s.size() - 3] != '.') {
+    s.pop_back();
+  }
+  return s;
+}
+
 } // namespace
 
 Limit budgetLimit(const config::BudgetSpec& b, std::string label, std::int64_t now_ms) {
   return Limit{b.id + ":spend", LimitKind::Spend, governance::fromUsd(b.max_limit),
                windowFor(b.reset_duration, b.calendar_aligned, now_ms),
-               fmt::format("{} budget (${:.2f} per {})", label, b.max_limit, b.reset_duration)};
+               fmt::format("{} budget (${} per {})", label, usd(b.max_limit), b.reset_duration)};
 }
 
 std::vector<Limit> limitsFor(const config::Governance& gov, const config::VirtualKey& vk, std::string_view provider,
