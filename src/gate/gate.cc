@@ -7,10 +7,9 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
-#include <mutex>
-#include <set>
 
 #include "core/raw_json.h"
+#include "gate/cost.h"
 #include "gate/limits.h"
 #include "governance/counters_util.h"
 #include "routing/route.h"
@@ -119,35 +118,6 @@ Error limitError(const governance::Limit& l, std::int64_t retry_after_ms) {
   return Error::rateLimit(fmt::format("{} reached; retry in {} s", l.label, (retry_after_ms + 999) / 1000));
 }
 
-// Price overrides that apply: the key's first, then its provider's.
-std::vector<const std::vector<governance::PriceOverride>*>
-overridesFor(const config::Config& cfg, std::string_view provider, std::string_view key) {
-  std::vector<const std::vector<governance::PriceOverride>*> out;
-  const auto* p = cfg.findProvider(provider);
-  if (p == nullptr) {
-    return out;
-  }
-  for (const auto& k : p->keys) {
-    if (k.name == key && !k.pricing_overrides.empty()) {
-      out.push_back(&k.pricing_overrides);
-    }
-  }
-  if (!p->pricing_overrides.empty()) {
-    out.push_back(&p->pricing_overrides);
-  }
-  return out;
-}
-
-// Models without a price are logged once each (their requests still count against request and token limits).
-void warnUnpriced(const std::string& model) {
-  static std::mutex mu;
-  static std::set<std::string> seen;
-  std::lock_guard lk(mu);
-  if (seen.insert(model).second) {
-    spdlog::warn("no price for model \"{}\": its requests are counted but cost $0 (add pricing_overrides)", model);
-  }
-}
-
 // Admission. A spend or token limit that is full only because of reservations of requests still being
 // settled (a client's previous request, answered a moment ago) is not a refusal yet: wait for those
 // settlements (bounded) and ask again.
@@ -177,12 +147,31 @@ admitWaitingForSettlements(const GateContext& ctx, const std::vector<governance:
   }
 }
 
+// Who asked, for the request record: the key, its team and its customer (the team's when the key has none).
+void noteIdentity(const config::Governance& gov, const config::VirtualKey& vk, obs::RequestRecord& rec) {
+  rec.virtual_key_id = vk.id;
+  rec.virtual_key_name = vk.name;
+  std::string customer_id = vk.customer_id;
+  if (auto t = gov.teams.find(vk.team_id); !vk.team_id.empty() && t != gov.teams.end()) {
+    rec.team_id = t->second.id;
+    rec.team_name = t->second.name;
+    if (customer_id.empty()) {
+      customer_id = t->second.customer_id;
+    }
+  }
+  if (auto c = gov.customers.find(customer_id); !customer_id.empty() && c != gov.customers.end()) {
+    rec.customer_id = c->second.id;
+    rec.customer_name = c->second.name;
+  }
+}
+
 asio::awaitable<void> reject(const GateContext& ctx, http::ServerExchange& ex, const Error& err,
                              std::int64_t retry_after_ms = 0) {
   std::vector<std::pair<std::string, std::string>> headers;
   if (err.status == 429 && retry_after_ms > 0) {
     headers.emplace_back("retry-after", std::to_string((retry_after_ms + 999) / 1000));
   }
+  ex.scope().record.error = err.message;
   co_await ex.sendJson(static_cast<unsigned>(err.status), ctx.router->renderError(ex.path(), err), headers);
   spdlog::info("request id={} path={} vk={} status={} error={}", ex.requestId(), ex.path(),
                ex.scope().principal.empty() ? "-" : ex.scope().principal, err.status, err.message);
@@ -212,6 +201,7 @@ asio::awaitable<void> run(const GateContext& ctx, const http::Handler& inner, Ch
     co_return;
   }
   ex.scope().principal = vk->name;
+  noteIdentity(gov, *vk, ex.scope().record);
   if (!vk->is_active) {
     Error failure = Error::permission(fmt::format("virtual key \"{}\" is inactive; ask your gateway admin to "
                                                   "re-enable it",
@@ -298,11 +288,10 @@ asio::awaitable<void> run(const GateContext& ctx, const http::Handler& inner, Ch
   if (served.set && served.status > 0 && served.status < 400) {
     const auto& u = served.usage;
     actual.tokens = u.input_tokens + u.output_tokens + u.cache_read_input_tokens + u.cache_creation_input_tokens;
-    std::string model = served.canonical_model.empty() ? ref.model : served.canonical_model;
-    if (auto price = ctx.pricing->find(model, overridesFor(*cfg, served.provider, served.key))) {
-      actual.spend = governance::cost(*price, u);
-    } else {
-      warnUnpriced(model);
+    if (auto spend = servedCost(*cfg, *ctx.pricing, served, ref.model)) {
+      actual.spend = *spend;
+      ex.scope().record.cost_usd = governance::toUsd(*spend);
+      ex.scope().record.priced = true;
     }
   }
   if (auto settled = co_await ctx.counters->settle(limits, estimate, actual); !settled) {

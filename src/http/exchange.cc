@@ -61,6 +61,29 @@ void ServerExchange::clientGone() {
   }
 }
 
+void ServerExchange::observeBody(std::string_view data) {
+  constexpr std::size_t kMaxCapturedContent = 1024 * 1024;
+  constexpr std::size_t kMaxChunkGaps = 4096;
+  bytes_sent_ += data.size();
+  auto& rec = scope_.record;
+  if (rec.capture_content) {
+    if (!rec.response_content) {
+      rec.response_content.emplace();
+    }
+    auto room = kMaxCapturedContent - std::min(kMaxCapturedContent, rec.response_content->size());
+    rec.response_content->append(data.substr(0, room));
+  }
+  if (streaming_) {
+    auto now = std::chrono::steady_clock::now();
+    if (last_chunk_ != std::chrono::steady_clock::time_point{} && rec.chunk_gaps_ms.size() < kMaxChunkGaps) {
+      rec.chunk_gaps_ms.push_back(
+          static_cast<float>(std::chrono::duration_cast<std::chrono::microseconds>(now - last_chunk_).count()) /
+          1000.0F);
+    }
+    last_chunk_ = now;
+  }
+}
+
 asio::awaitable<void> ServerExchange::send(Response res) {
   if (responded_ || client_gone_) {
     co_return;
@@ -71,6 +94,7 @@ asio::awaitable<void> ServerExchange::send(Response res) {
   res.version(11);
   res.keep_alive(keep_alive_);
   res.prepare_payload();
+  observeBody(res.body());
   auto [ec, n] = co_await bhttp::async_write(stream_, res, kTuple);
   if (ec) {
     keep_alive_ = false;
@@ -122,6 +146,7 @@ asio::awaitable<bool> ServerExchange::writeChunk(std::string_view data) {
   if (data.empty()) {
     co_return true;
   }
+  observeBody(data);
   auto [ec, n] = co_await asio::async_write(stream_, bhttp::make_chunk(asio::buffer(data.data(), data.size())), kTuple);
   if (ec) {
     clientGone();
@@ -134,6 +159,7 @@ asio::awaitable<bool> ServerExchange::writeChunkUninterruptible(std::string_view
   if (client_gone_ || data.empty()) {
     co_return !client_gone_;
   }
+  observeBody(data);
   auto [ec, n] = co_await asio::async_write(stream_, bhttp::make_chunk(asio::buffer(data.data(), data.size())),
                                             asio::bind_cancellation_slot(asio::cancellation_slot(), kTuple));
   if (ec) {

@@ -5,6 +5,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
+#include <chrono>
 #include <functional>
 #include <map>
 #include <random>
@@ -67,6 +68,8 @@ public:
   asio::awaitable<bool> endStream();
 
   bool responded() const { return responded_; }
+  // Body bytes sent to the client so far (chunk framing not included).
+  std::size_t bytesSent() const { return bytes_sent_; }
   unsigned responseStatus() const { return status_; }
   bool keepAlive() const { return keep_alive_; }
 
@@ -84,6 +87,9 @@ public:
 
 private:
   void common(bhttp::fields& f);
+  // Notes response body bytes for the request record: the content (when captured, capped) and, for
+  // streams, the gap since the previous chunk.
+  void observeBody(std::string_view data);
 
   Request& req_;
   beast::tcp_stream& stream_;
@@ -97,6 +103,8 @@ private:
   bool streaming_ = false;
   bool client_gone_ = false;
   unsigned status_ = 0;
+  std::size_t bytes_sent_ = 0;
+  std::chrono::steady_clock::time_point last_chunk_{};
   std::function<void()> on_gone_;
   RequestScope scope_;
 };

@@ -1,7 +1,7 @@
 #pragma once
 // Facts about one request shared by the layers above the HTTP server: governance sets who is asking,
 // a routing hint and a per-attempt guard before the handler runs; the handler records what served the
-// request and its usage when it finishes, for charging.
+// request and its usage when it finishes, for charging; every layer adds to the observability record.
 
 #include <functional>
 #include <optional>
@@ -11,6 +11,7 @@
 
 #include "core/error.h"
 #include "core/usage.h"
+#include "obs/record.h"
 
 namespace hd::http {
 
@@ -31,6 +32,9 @@ struct RequestScope {
     std::string canonical_model; // for pricing: the alias's model_name, else the model
     Usage usage;
   } served;
+
+  // What observability will publish when the request ends (obs/observe.h); filled by every layer.
+  obs::RequestRecord record;
 };
 
 } // namespace hd::http

@@ -10,6 +10,7 @@
 #include <boost/json.hpp>
 #include <set>
 
+#include "obs/ids.h"
 #include "pipeline/circuit_breaker.h"
 #include "pipeline/limiter.h"
 #include "pipeline/retry_policy.h"
@@ -45,6 +46,42 @@ Failure gatewayFailure(Error err) {
 
 std::string describe(const routing::Route& r) {
   return fmt::format("provider={} key={} deployment={}", r.provider->name, r.key->name, r.deployment.name);
+}
+
+// Opens the request record's entry for one upstream attempt; returns its index.
+std::size_t beginAttemptRecord(http::ServerExchange& ex, const routing::Route& route, int retry, int fallback_index) {
+  auto& attempts = ex.scope().record.attempts;
+  obs::AttemptRecord& a = attempts.emplace_back();
+  a.provider = route.provider->name;
+  a.model = route.model;
+  a.deployment = route.deployment.name;
+  a.key_id = route.key->id;
+  a.key_name = route.key->name;
+  if (!ex.scope().record.trace.trace_id.empty()) {
+    a.span_id = obs::newSpanId(*ex.worker().rng);
+  }
+  a.retry = retry;
+  a.fallback_index = fallback_index;
+  a.start_unix_ns = obs::unixNowNs();
+  return attempts.size() - 1;
+}
+
+void endAttemptRecord(obs::AttemptRecord& a, const AttemptResult& r, const Outcome& attempt_out) {
+  a.end_unix_ns = obs::unixNowNs();
+  switch (r.kind) {
+  case AttemptResult::Kind::Committed:
+    a.status = attempt_out.status;
+    a.error = attempt_out.error;
+    break;
+  case AttemptResult::Kind::ClientGone:
+    a.status = attempt_out.status;
+    a.error = "client disconnected";
+    break;
+  case AttemptResult::Kind::Failed:
+    a.status = r.failure.has_response ? r.failure.status : 0;
+    a.error = r.failure.summary.empty() ? "failed" : r.failure.summary;
+    break;
+  }
 }
 
 // Releases a half-open probe that ended without a verdict.
@@ -214,8 +251,10 @@ asio::awaitable<std::optional<routing::Route>> execute(http::ServerExchange& ex,
       ++out.attempts;
       out.fallback_index = ti == 0 ? -1 : static_cast<int>(ti) - 1;
       Outcome attempt_out;
+      std::size_t note = beginAttemptRecord(ex, route, attempt, out.fallback_index);
       auto r = co_await attemptOnce(ex, std::move(prepared->request), route, plan.stream, adapter, attempt_out);
       slot.reset();
+      endAttemptRecord(ex.scope().record.attempts[note], r, attempt_out);
 
       if (r.kind == AttemptResult::Kind::ClientGone) {
         out.status = ex.responded() ? attempt_out.status : kClientClosedRequest;

@@ -428,6 +428,23 @@ void logRequest(http::ServerExchange& ex, const routing::Route* route, std::stri
                                  ? route->deployment.alias->model_name
                                  : route->model;
   }
+  auto& rec = ex.scope().record;
+  rec.model = std::string(requested_model == "-" ? "" : requested_model);
+  rec.stream = stream;
+  rec.status_code = out.status;
+  rec.error = out.error;
+  rec.stop_reason = out.stop_reason;
+  rec.usage = out.usage;
+  rec.ttft_ms = ttfb;
+  rec.number_of_retries = std::max(0, out.attempts - 1);
+  rec.fallback_index = out.fallback_index;
+  if (route != nullptr) {
+    rec.provider = route->provider->name;
+    rec.deployment = route->deployment.name;
+    rec.key_id = route->key->id;
+    rec.key_name = route->key->name;
+    rec.served_model = served.canonical_model;
+  }
   spdlog::info("request id={} path={} model={} provider={} deployment={} key={} vk={} stream={} status={} "
                "latency_ms={:.2f} ttfb_ms={:.2f} input_tokens={} output_tokens={} cache_read_tokens={} "
                "cache_write_tokens={} stop_reason={} attempts={}{}{}{}",

@@ -26,6 +26,7 @@
 #include "inbound/anthropic/errors.h"
 #include "inbound/anthropic/handlers.h"
 #include "inbound/openai/chat.h"
+#include "obs/observe.h"
 #include "translate/openai/errors.h"
 
 namespace hd::server {
@@ -140,10 +141,15 @@ int serve(const ServeOptions& opts) {
   }
   api_ctx.counters = counters.get();
 
+  // Finished requests go to the hub's sinks (request log, metrics, traces, live feed).
+  obs::Hub hub;
+
   http::Router router;
   addRoutes(router, snapshot, api_ctx);
   gate::GateContext gate_ctx{&snapshot, counters.get(), &governance::Pricing::builtin(), &router};
   gate::governInferenceRoutes(router, gate_ctx);
+  obs::ObserveContext obs_ctx{&snapshot, &governance::Pricing::builtin(), &hub};
+  obs::observeInferenceRoutes(router, obs_ctx);
   unsigned workers = opts.workers != 0 ? opts.workers : std::max(1u, std::thread::hardware_concurrency());
   http::Server server(
       router,
