@@ -23,16 +23,6 @@ bool isLowerHex(std::string_view s) {
   return true;
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') {
-      c = static_cast<char>(c - 'A' + 'a');
-    }
-  }
-  return out;
-}
-
 void openRecord(const config::Config& cfg, http::ServerExchange& ex, std::string_view inbound) {
   auto& rec = ex.scope().record;
   rec.id = ex.requestId();
@@ -45,7 +35,7 @@ void openRecord(const config::Config& cfg, http::ServerExchange& ex, std::string
     rec.request_content = ex.request().body();
   }
   for (const auto& field : ex.request()) {
-    auto name = lower(field.name_string());
+    auto name = config::toLower(field.name_string());
     if (name.size() > kLabelPrefix.size() && name.starts_with(kLabelPrefix) && rec.labels.size() < kMaxLabels) {
       auto value = field.value();
       rec.labels.emplace_back(name.substr(kLabelPrefix.size()), std::string(value.substr(0, kMaxLabelValue)));
