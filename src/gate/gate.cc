@@ -209,6 +209,8 @@ asio::awaitable<void> run(const GateContext& ctx, const http::Handler& inner, Ch
     co_await reject(ctx, ex, failure);
     co_return;
   }
+  // Retries and fallbacks re-check the key's allow-lists for each target; model lists show only what it may use.
+  ex.scope().attempt_guard = [vk](std::string_view p, std::string_view m) { return checkAccess(*vk, p, m); };
   if (charge == Charge::AuthOnly) {
     co_await inner(ex);
     co_return;
@@ -248,8 +250,6 @@ asio::awaitable<void> run(const GateContext& ctx, const http::Handler& inner, Ch
       co_return;
     }
   }
-  // Retries and fallbacks re-check the key's allow-lists for each target.
-  ex.scope().attempt_guard = [vk](std::string_view p, std::string_view m) { return checkAccess(*vk, p, m); };
 
   auto limits = limitsFor(gov, *vk, provider, now);
   Amounts estimate;

@@ -299,3 +299,18 @@ test('shared budgets and rate limits: CRUD, referenced by id, not deletable whil
   r = await api('/api/governance/budgets/nope');
   assert.equal(r.status, 404);
 });
+
+test('model lists show a virtual key only the providers and models it may use', async () => {
+  const ids = async (p, vk) => {
+    const r = await request(`${gw.url}${p}`, { headers: { 'x-bf-vk': vk } });
+    assert.equal(r.status, 200, r.text);
+    return r.json.data.map((m) => m.id).sort();
+  };
+  for (const p of ['/v1/models', '/anthropic/v1/models?limit=1000']) {
+    const alice = await ids(p, VK_ALICE);
+    const bob = await ids(p, VK_BOB);
+    // Azure's key lists its deployments (aliases); Anthropic's key takes any model ("*"), so lists none.
+    assert.deepEqual(alice, ['azure/claude-sonnet-4-6', 'azure/gpt-4o'], p);
+    assert.deepEqual(bob, [], p);
+  }
+});

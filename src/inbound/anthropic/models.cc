@@ -45,6 +45,16 @@ std::vector<CatalogEntry> modelCatalog(const config::Config& cfg) {
 
 namespace {
 
+// The catalogue as this request may see it: a virtual key's allow-lists hide what it may not use.
+std::vector<CatalogEntry> visibleCatalog(const config::Config& cfg, const http::ServerExchange& ex) {
+  auto catalog = modelCatalog(cfg);
+  const auto& guard = ex.scope().attempt_guard;
+  if (guard) {
+    std::erase_if(catalog, [&](const CatalogEntry& e) { return guard(e.provider, e.model).has_value(); });
+  }
+  return catalog;
+}
+
 struct Query {
   std::map<std::string, std::string> params;
 };
@@ -64,7 +74,7 @@ Query parseQuery(std::string_view target) {
 
 asio::awaitable<void> handleAnthropicModels(const Context& ctx, http::ServerExchange& ex) {
   auto cfg = ctx.config->get();
-  auto catalog = modelCatalog(*cfg);
+  auto catalog = visibleCatalog(*cfg, ex);
   auto q = parseQuery(ex.request().target());
   std::size_t limit = 20;
   if (auto it = q.params.find("limit"); it != q.params.end()) {
@@ -135,7 +145,7 @@ asio::awaitable<void> handleAnthropicModels(const Context& ctx, http::ServerExch
 asio::awaitable<void> handleOpenAIModels(const Context& ctx, http::ServerExchange& ex) {
   auto cfg = ctx.config->get();
   js::array data;
-  for (const auto& e : modelCatalog(*cfg)) {
+  for (const auto& e : visibleCatalog(*cfg, ex)) {
     js::object m;
     m["id"] = e.id;
     m["object"] = "model";
