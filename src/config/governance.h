@@ -35,10 +35,13 @@ struct VkProviderConfig {
   std::optional<double> weight; // null = usable when named, not part of weighted choice
   bool all_models = true;
   std::vector<std::string> allowed_models; // lower-case; a "provider/" prefix is removed
+  bool all_keys = true;
+  std::vector<std::string> key_ids; // provider keys (by id or name) the virtual key may use
   std::optional<BudgetSpec> budget;
   std::optional<RateLimitSpec> rate_limit;
 
   bool allows(std::string_view model_lower) const;
+  bool allowsKey(std::string_view key_id, std::string_view key_name) const;
 };
 
 struct PreviousValue {

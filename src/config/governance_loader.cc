@@ -168,15 +168,28 @@ VkProviderConfig parseVkProvider(Reader& r, const js::value& v, const std::strin
   std::string base = fmt::format("vk:{}:provider:{}", vk_id, pc.provider);
   pc.budget = budgetOf(r, o, path, shared, base + ":budget");
   pc.rate_limit = rateLimitOf(r, o, path, shared, base + ":rate_limit");
+  // key_ids (Bifrost v1.5+; allowed_keys and keys are older names): omitted or ["*"] = every key, [] = none.
+  int named = 0;
   for (const char* f : {"key_ids", "allowed_keys", "keys"}) {
-    if (const auto* x = o.if_contains(f); x != nullptr && !x->is_null()) {
-      for (auto& k : r.stringArray(*x, path + "." + f)) {
-        if (k != "*") {
-          // Refused rather than ignored: a restriction that silently does nothing is worse than none.
-          fail(path + "." + f, "restricting a virtual key to some provider keys is not supported yet (use [\"*\"] or "
-                               "omit the field)");
-        }
+    const auto* x = o.if_contains(f);
+    if (x == nullptr || x->is_null()) {
+      continue;
+    }
+    if (++named > 1) {
+      fail(path + "." + f, "give the provider keys once (key_ids; allowed_keys and keys are older names for it)");
+    }
+    pc.all_keys = false;
+    for (auto& k : r.stringArray(*x, path + "." + f)) {
+      if (k == "*") {
+        pc.all_keys = true;
+      } else if (k.empty()) {
+        fail(path + "." + f, "a key id must not be empty");
+      } else {
+        pc.key_ids.push_back(std::move(k));
       }
+    }
+    if (pc.all_keys) {
+      pc.key_ids.clear();
     }
   }
   return pc;
@@ -435,6 +448,18 @@ bool VkProviderConfig::allows(std::string_view model_lower) const {
   }
   for (const auto& m : allowed_models) {
     if (m == model_lower) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool VkProviderConfig::allowsKey(std::string_view key_id, std::string_view key_name) const {
+  if (all_keys) {
+    return true;
+  }
+  for (const auto& k : key_ids) {
+    if (k == key_id || k == key_name) {
       return true;
     }
   }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -211,6 +212,13 @@ asio::awaitable<void> run(const GateContext& ctx, const http::Handler& inner, Ch
   }
   // Retries and fallbacks re-check the key's allow-lists for each target; model lists show only what it may use.
   ex.scope().attempt_guard = [vk](std::string_view p, std::string_view m) { return checkAccess(*vk, p, m); };
+  if (std::any_of(vk->provider_configs.begin(), vk->provider_configs.end(),
+                  [](const config::VkProviderConfig& pc) { return !pc.all_keys; })) {
+    ex.scope().key_filter = [vk](std::string_view p, std::string_view id, std::string_view name) {
+      const auto* pc = vk->providerConfig(p);
+      return pc != nullptr && pc->allowsKey(id, name);
+    };
+  }
   if (charge == Charge::AuthOnly) {
     co_await inner(ex);
     co_return;

@@ -22,6 +22,8 @@ struct RequestScope {
   std::optional<std::vector<std::string>> default_fallbacks;
   // Checked before every upstream attempt (retries and fallbacks included): an Error skips that target.
   std::function<std::optional<Error>(std::string_view provider, std::string_view model)> attempt_guard;
+  // Which of a provider's keys the request may use (unset: any).
+  std::function<bool(std::string_view provider, std::string_view key_id, std::string_view key_name)> key_filter;
 
   struct Served {
     bool set = false;

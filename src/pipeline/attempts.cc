@@ -118,6 +118,19 @@ asio::awaitable<std::optional<routing::Route>> execute(http::ServerExchange& ex,
       }
       continue;
     }
+    if (const auto& allowed = ex.scope().key_filter) {
+      std::erase_if(cands->keys, [&](const config::Key* k) { return !allowed(cands->provider->name, k->id, k->name); });
+      if (cands->keys.empty()) {
+        Error err = Error::permission(
+            fmt::format("the virtual key may not use any key of provider \"{}\" that serves \"{}\" (key_ids)",
+                        cands->provider->name, cands->model));
+        if (ti == 0) {
+          primary_failure = gatewayFailure(err);
+        }
+        last_failure = gatewayFailure(err);
+        continue;
+      }
+    }
     const config::Provider& provider = *cands->provider;
     const auto& breaker_cfg = provider.circuit_breaker;
     const Backoff backoff{provider.network.retry_backoff_initial, provider.network.retry_backoff_max};

@@ -269,10 +269,44 @@ test("a key's other providers are its fallbacks for an unprefixed model", async 
   // With weight null, anthropic is never chosen first.
   await up.reset();
   for (let i = 0; i < 5; i++) assert.equal((await messages({ 'x-bf-vk': vk })).headers['x-heimdall-provider'], 'azure');
-  // Restricting a key to some provider keys is refused, not ignored.
-  r = await api('/api/governance/virtual-keys', 'POST', { name: 'keyed', provider_configs: [{ provider: 'azure', key_ids: ['k1'] }] });
+});
+
+test('key_ids restrict a virtual key to some of a provider\'s keys; [] allows none', async () => {
+  let r = await api('/api/providers/anthropic/keys', 'POST', { name: 'anthropic-second', value: 'sk-ant-second', models: ['*'], weight: 100 });
+  assert.equal(r.status, 201, r.text);
+  const secondId = r.json.id ?? r.json.key_id;
+  assert.ok(secondId, r.text);
+  await up.config({ anthropic_keys: ['sk-ant-fake', 'sk-ant-second'] });
+  r = await api('/api/governance/virtual-keys', 'POST', { name: 'keyed', provider_configs: [{ provider: 'anthropic', weight: 1, key_ids: ['anthropic-key'] }] });
+  assert.equal(r.status, 201, r.text);
+  const keyed = r.json.value;
+  for (let i = 0; i < 6; i++) {
+    r = await messages({ 'x-bf-vk': keyed });
+    assert.equal(r.status, 200, r.text);
+  }
+  const seen = await up.requests();
+  assert.equal(seen.length, 6);
+  assert.ok(seen.every((q) => q.headers['x-api-key'] === 'sk-ant-fake'), JSON.stringify(seen.map((q) => q.headers['x-api-key'])));
+  // Without the restriction the heavier second key takes (almost) all the traffic.
+  await up.reset();
+  await up.config({ anthropic_keys: ['sk-ant-fake', 'sk-ant-second'] });
+  for (let i = 0; i < 6; i++) assert.equal((await messages({ 'x-bf-vk': VK_BOB })).status, 200);
+  assert.ok((await up.requests()).some((q) => q.headers['x-api-key'] === 'sk-ant-second'));
+  // [] denies every key: a clear 403, nothing sent upstream.
+  r = await api('/api/governance/virtual-keys', 'POST', { name: 'keyless', provider_configs: [{ provider: 'anthropic', weight: 1, key_ids: [] }] });
+  assert.equal(r.status, 201, r.text);
+  await up.reset();
+  r = await messages({ 'x-bf-vk': r.json.value });
+  assert.equal(r.status, 403, r.text);
+  assert.equal(r.json.error.type, 'permission_error');
+  assert.match(r.json.error.message, /may not use any key of provider "anthropic"/);
+  assert.equal((await up.requests()).length, 0);
+  // Two spellings of the same field are refused, naming it.
+  r = await api('/api/governance/virtual-keys', 'POST', { name: 'twice', provider_configs: [{ provider: 'anthropic', key_ids: ['a'], allowed_keys: ['b'] }] });
   assert.equal(r.status, 400);
-  assert.match(r.json.error.message, /^provider_configs\[0\]\.key_ids: restricting a virtual key to some provider keys is not supported yet/);
+  assert.match(r.json.error.message, /^provider_configs\[0\]\.allowed_keys: give the provider keys once/);
+  r = await api(`/api/providers/anthropic/keys/${secondId}`, 'DELETE');
+  assert.ok(r.status === 200 || r.status === 204, r.text);
 });
 
 test('shared budgets and rate limits: CRUD, referenced by id, not deletable while in use', async () => {
