@@ -9,8 +9,10 @@
 #include <prometheus/text_serializer.h>
 
 #include <algorithm>
+#include <boost/asio/thread_pool.hpp>
 #include <mutex>
 
+#include "core/offload.h"
 #include "obs/capped_family.h"
 #include "obs/reliability_metrics.h"
 #include "obs/utf8.h"
@@ -130,6 +132,7 @@ struct Metrics::Impl {
 
   std::mutex callbacks_mu;
   std::vector<CallbackCounter> callbacks;
+  mutable boost::asio::thread_pool render_thread{1};
 
   Impl(const config::Snapshot& s, std::size_t cap) : snapshot(s), max_series(cap) {}
 
@@ -269,12 +272,16 @@ std::string Metrics::render() const {
   return prometheus::TextSerializer().Serialize(families);
 }
 
+boost::asio::awaitable<std::string> Metrics::renderOffWorker() const {
+  co_return co_await runOn(impl_->render_thread, [this] { return render(); });
+}
+
 void registerMetricsRoute(http::Router& router, const Metrics& metrics) {
   router.add(boost::beast::http::verb::get, "/metrics",
              [&metrics](http::ServerExchange& ex) -> boost::asio::awaitable<void> {
                http::Response res{boost::beast::http::status::ok, 11};
                res.set(boost::beast::http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
-               res.body() = metrics.render();
+               res.body() = co_await metrics.renderOffWorker();
                co_await ex.send(std::move(res));
              });
 }

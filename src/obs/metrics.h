@@ -10,6 +10,7 @@
 // x-bf-prom-<name> headers. Every labelled metric holds at most `max_series` label sets; the rest share
 // one "__overflow__" series, counted in heimdall_metrics_series_overflow_total{metric}.
 
+#include <boost/asio/awaitable.hpp>
 #include <functional>
 #include <memory>
 #include <string>
@@ -39,6 +40,9 @@ public:
 
   // The whole exposition (text format 0.0.4).
   std::string render() const;
+  // render() on the metrics' own thread: a large exposition takes milliseconds, which a request worker
+  // must not spend (concurrent scrapes are serialised there too).
+  boost::asio::awaitable<std::string> renderOffWorker() const;
 
 private:
   struct Impl;
