@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <cmath>
 
 #include "obs/utf8.h"
 
@@ -107,27 +108,70 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-js::object attrValue(const AttrValue& v) {
-  js::object o;
-  if (const auto* s = std::get_if<std::string>(&v)) {
-    o["stringValue"] = toValidUtf8(*s);
-  } else if (const auto* i = std::get_if<std::int64_t>(&v)) {
-    o["intValue"] = std::to_string(*i); // OTLP/JSON: 64-bit integers as decimal strings
-  } else if (const auto* d = std::get_if<double>(&v)) {
-    o["doubleValue"] = *d;
-  } else {
-    o["boolValue"] = std::get<bool>(v);
+// The body is written directly (no JSON DOM): the exporter encodes thousands of spans a second.
+void str(std::string& out, std::string_view v) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string repaired;
+  if (!isValidUtf8(v)) {
+    repaired = toValidUtf8(v);
+    v = repaired;
   }
-  return o;
+  out.push_back('"');
+  for (char ch : v) {
+    auto c = static_cast<unsigned char>(ch);
+    switch (c) {
+    case '"':
+      out += "\\\"";
+      break;
+    case '\\':
+      out += "\\\\";
+      break;
+    case '\n':
+      out += "\\n";
+      break;
+    case '\r':
+      out += "\\r";
+      break;
+    case '\t':
+      out += "\\t";
+      break;
+    default:
+      if (c < 0x20) {
+        out += "\\u00";
+        out.push_back(kHex[c >> 4]);
+        out.push_back(kHex[c & 0xf]);
+      } else {
+        out.push_back(ch);
+      }
+    }
+  }
+  out.push_back('"');
 }
 
-js::array attrs(const Attributes& a) {
-  js::array out;
-  out.reserve(a.size());
+void attrs(std::string& out, const Attributes& a) {
+  out += '[';
+  bool first = true;
   for (const auto& [k, v] : a) {
-    out.push_back(js::object{{"key", toValidUtf8(k)}, {"value", attrValue(v)}});
+    out += first ? "{\"key\":" : ",{\"key\":";
+    first = false;
+    str(out, k);
+    out += ",\"value\":{";
+    if (const auto* sv = std::get_if<std::string>(&v)) {
+      out += "\"stringValue\":";
+      str(out, *sv);
+    } else if (const auto* i = std::get_if<std::int64_t>(&v)) {
+      out += "\"intValue\":\""; // OTLP/JSON: 64-bit integers as decimal strings
+      out += std::to_string(*i);
+      out += '"';
+    } else if (const auto* d = std::get_if<double>(&v)) {
+      out += "\"doubleValue\":";
+      out += std::isfinite(*d) ? js::serialize(js::value(*d)) : std::string("0");
+    } else {
+      out += std::get<bool>(v) ? "\"boolValue\":true" : "\"boolValue\":false";
+    }
+    out += "}}";
   }
-  return out;
+  out += ']';
 }
 
 } // namespace
@@ -287,34 +331,45 @@ Attributes resourceAttributes(std::string_view service_name, std::optional<std::
 
 std::string encodeExportRequest(const Attributes& resource, const std::vector<Span>& spans,
                                 std::string_view scope_version) {
-  js::array out_spans;
-  out_spans.reserve(spans.size());
-  for (const auto& s : spans) {
-    js::object o;
-    o["traceId"] = s.trace_id;
-    o["spanId"] = s.span_id;
-    if (!s.parent_span_id.empty()) {
-      o["parentSpanId"] = s.parent_span_id;
+  std::string out;
+  out.reserve(512 + spans.size() * 1536);
+  out += "{\"resourceSpans\":[{\"resource\":{\"attributes\":";
+  attrs(out, resource);
+  out += "},\"scopeSpans\":[{\"scope\":{\"name\":\"heimdall\",\"version\":";
+  str(out, scope_version);
+  out += "},\"spans\":[";
+  bool first = true;
+  for (const auto& sp : spans) {
+    out += first ? "{" : ",{";
+    first = false;
+    out += "\"traceId\":";
+    str(out, sp.trace_id);
+    out += ",\"spanId\":";
+    str(out, sp.span_id);
+    if (!sp.parent_span_id.empty()) {
+      out += ",\"parentSpanId\":";
+      str(out, sp.parent_span_id);
     }
-    o["name"] = toValidUtf8(s.name);
-    o["kind"] = static_cast<int>(s.kind);
-    o["startTimeUnixNano"] = std::to_string(s.start_unix_ns);
-    o["endTimeUnixNano"] = std::to_string(std::max(s.end_unix_ns, s.start_unix_ns));
-    o["attributes"] = attrs(s.attributes);
-    js::object status;
-    status["code"] = static_cast<int>(s.status);
-    if (!s.status_message.empty()) {
-      status["message"] = toValidUtf8(s.status_message);
+    out += ",\"name\":";
+    str(out, sp.name);
+    out += ",\"kind\":";
+    out += std::to_string(static_cast<int>(sp.kind));
+    out += ",\"startTimeUnixNano\":\"";
+    out += std::to_string(sp.start_unix_ns);
+    out += "\",\"endTimeUnixNano\":\"";
+    out += std::to_string(std::max(sp.end_unix_ns, sp.start_unix_ns));
+    out += "\",\"attributes\":";
+    attrs(out, sp.attributes);
+    out += ",\"status\":{\"code\":";
+    out += std::to_string(static_cast<int>(sp.status));
+    if (!sp.status_message.empty()) {
+      out += ",\"message\":";
+      str(out, sp.status_message);
     }
-    o["status"] = std::move(status);
-    out_spans.push_back(std::move(o));
+    out += "}}";
   }
-  js::object scope{{"name", "heimdall"}, {"version", scope_version}};
-  js::object scope_spans{{"scope", std::move(scope)}, {"spans", std::move(out_spans)}};
-  js::object resource_spans{{"resource", js::object{{"attributes", attrs(resource)}}},
-                            {"scopeSpans", js::array{std::move(scope_spans)}}};
-  js::object root{{"resourceSpans", js::array{std::move(resource_spans)}}};
-  return js::serialize(root);
+  out += "]}]}]}";
+  return out;
 }
 
 } // namespace hd::obs::otlp

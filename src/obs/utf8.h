@@ -8,6 +8,8 @@
 
 namespace hd::obs {
 
+inline bool isValidUtf8(std::string_view s);
+
 inline std::string toValidUtf8(std::string_view s) {
   std::string out;
   out.reserve(s.size());
@@ -34,6 +36,16 @@ inline std::string toValidUtf8(std::string_view s) {
     }
   }
   return out;
+}
+
+// Fast path for the common case (ASCII or already valid).
+inline bool isValidUtf8(std::string_view s) {
+  for (char c : s) {
+    if (static_cast<unsigned char>(c) >= 0x80) {
+      return toValidUtf8(s) == s;
+    }
+  }
+  return true;
 }
 
 } // namespace hd::obs
