@@ -109,12 +109,18 @@ void TraceExporter::run() {
       queue_.pop_front();
     }
     lk.unlock();
-    exportBatch(batch);
+    bool sent = exportBatch(batch);
     lk.lock();
+    if (!sent && stopping_) {
+      // Shutting down and the collector is failing: the rest would only delay the exit.
+      dropped_records_.fetch_add(queue_.size(), std::memory_order_relaxed);
+      queue_.clear();
+      return;
+    }
   }
 }
 
-void TraceExporter::exportBatch(std::vector<Item>& batch) {
+bool TraceExporter::exportBatch(std::vector<Item>& batch) {
   auto cfg = snapshot_.get();
   const auto& o = cfg->telemetry.otel;
   std::vector<otlp::Span> spans;
@@ -127,11 +133,11 @@ void TraceExporter::exportBatch(std::vector<Item>& batch) {
     }
   }
   if (spans.empty()) {
-    return;
+    return true;
   }
   if (!o.enabled) {
     failed_spans_.fetch_add(spans.size(), std::memory_order_relaxed);
-    return;
+    return true;
   }
   otlp::Attributes resource{{"service.name", o.service_name}};
   resource.insert(resource.end(), env_resource_.begin(), env_resource_.end());
@@ -143,7 +149,7 @@ void TraceExporter::exportBatch(std::vector<Item>& batch) {
     unsigned status = post(o, body, error);
     if (status >= 200 && status < 300) {
       exported_spans_.fetch_add(spans.size(), std::memory_order_relaxed);
-      return;
+      return true;
     }
     if (status != 0) {
       error = "collector answered HTTP " + std::to_string(status);
@@ -163,6 +169,7 @@ void TraceExporter::exportBatch(std::vector<Item>& batch) {
     last_warning_ = now;
     spdlog::warn("otel: could not export {} span(s) to {}/v1/traces: {}", spans.size(), o.collector_url, error);
   }
+  return false;
 }
 
 unsigned TraceExporter::post(const config::OtelConfig& cfg, const std::string& body, std::string& error) {

@@ -31,7 +31,8 @@ public:
   TraceExporter& operator=(const TraceExporter&) = delete;
 
   void start();
-  // Sends what is queued (one try per batch, bounded by the export timeout), then stops the thread.
+  // Sends what is queued (one try per batch, bounded by the export timeout; after a failure the rest is
+  // dropped), then stops the thread.
   void stop();
 
   void onRequest(const std::shared_ptr<const RequestRecord>& record) override;
@@ -48,7 +49,8 @@ private:
   using Item = std::variant<std::shared_ptr<const RequestRecord>, std::shared_ptr<const McpCallRecord>>;
   void enqueue(Item item, const config::OtelConfig& cfg);
   void run();
-  void exportBatch(std::vector<Item>& batch);
+  // False when the collector did not take the batch.
+  bool exportBatch(std::vector<Item>& batch);
   // HTTP status of the POST (0 with `error` set on a transport failure).
   unsigned post(const config::OtelConfig& cfg, const std::string& body, std::string& error);
 

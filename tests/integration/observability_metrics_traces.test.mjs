@@ -296,6 +296,26 @@ test('OTLP/HTTP JSON export: server span + one client span per attempt, the clie
   await gw.stop();
 });
 
+test('a collector that never answers: requests are unaffected, failures are counted, shutdown stays quick', async () => {
+  const sockets = new Set();
+  const silent = http.createServer(() => {}); // accepts, reads, never answers
+  silent.on('connection', (sock) => { sockets.add(sock); sock.on('close', () => sockets.delete(sock)); });
+  await new Promise((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  onCleanup(() => new Promise((resolve) => { for (const sock of sockets) sock.destroy(); silent.close(resolve); }));
+  const collector = { url: `http://127.0.0.1:${silent.address().port}` };
+  const gw = await gateway(config({ plugins: otelPlugin(collector, { timeout_ms: 300, batch_size: 2 }) }));
+  for (let i = 0; i < 6; i++) {
+    const r = await messages(gw, msg());
+    assert.equal(r.status, 200, r.text);
+  }
+  await waitFor(async () => /^heimdall_otel_failed_spans_total [1-9]/m.test((await request(`${gw.url}/metrics`)).text),
+    { timeoutMs: 10000, message: 'no failed export counted' });
+  const t0 = Date.now();
+  assert.equal(await gw.stop(), 0);
+  assert.ok(Date.now() - t0 < 5000, `stopped in ${Date.now() - t0} ms`);
+  assert.match(gw.stderr(), /otel: could not export \d+ span\(s\) to http:\/\/127\.0\.0\.1:\d+\/v1\/traces/);
+});
+
 test('without tracing: a client traceparent is passed on (attempt span as parent); none is invented', async () => {
   const gw = await gateway(config());
   const traceId = 'a'.repeat(31) + 'b';
