@@ -35,6 +35,8 @@ function config({ client = {}, plugins } = {}) {
         keys: [azureKey('key-a', KEY_A), azureKey('key-b', KEY_B)],
         network_config: { max_retries: 2, retry_backoff_initial: 10, retry_backoff_max: 50, default_request_timeout_in_seconds: 10 },
         fallbacks: [{ provider: 'anthropic', model_map: { 'prod-sonnet': 'claude-sonnet-4-6' } }],
+        concurrency_and_buffer_size: { concurrency: 8, buffer_size: 16 },
+        circuit_breaker: { enabled: true, failure_threshold: 50, cooldown_ms: 30000 },
       },
       anthropic: { keys: [{ name: 'anthropic-key', value: 'sk-ant-fake', models: ['*'] }], network_config: { base_url: up.url } },
     },
@@ -152,6 +154,13 @@ test('/metrics after known traffic: requests, tokens, cost, retries, fallbacks, 
   assert.ok(sum(s, 'http_response_size_bytes_sum', { path: '/anthropic/v1/messages', status: '200' }) > 100);
   assert.ok(sum(await scrape(gw), 'http_requests_total', { path: '/metrics', status: '200' }) >= 1, 'earlier scrapes are counted');
   assert.equal(sum(s, 'heimdall_queue_dropped_requests_total'), 0);
+  assert.equal(sum(s, 'heimdall_provider_concurrency_limit', { provider: 'azure' }), 8);
+  assert.equal(sum(s, 'heimdall_provider_in_flight', { provider: 'azure' }), 0);
+  assert.equal(sum(s, 'heimdall_provider_queue_depth', { provider: 'azure' }), 0);
+  const breakers = s.filter((x) => x.name === 'heimdall_circuit_breaker_state');
+  assert.ok(breakers.length >= 3, 'one series per state per breaker');
+  assert.ok(breakers.filter((x) => x.labels.state === 'closed').every((x) => x.value === 1), 'every breaker closed');
+  assert.ok(sum(s, 'heimdall_circuit_breaker_consecutive_failures') >= 1, 'the 503s were counted by the breakers');
   assert.equal(sum(s, 'heimdall_metrics_series_overflow_total') ?? 0, 0);
   await gw.stop();
 });
