@@ -14,6 +14,7 @@
 
 #include "config/governance_loader.h"
 #include "config/reader.h"
+#include "config/telemetry_loader.h"
 #include "core/json_util.h"
 
 namespace hd::config {
@@ -590,6 +591,7 @@ Result<Config> fromJson(const js::value& root, const EnvLookup& env) {
     if (const auto* x = o.if_contains("client")) {
       cfg.client = parseClient(r, *x, "client");
     }
+    parseTelemetry(r, o, cfg.telemetry);
     if (const auto* x = o.if_contains("providers")) {
       for (const auto& kv : r.object(*x, "providers")) {
         std::string name(kv.key());

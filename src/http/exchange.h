@@ -50,6 +50,9 @@ public:
   const std::string& requestId() const { return request_id_; }
   WorkerContext worker() const { return worker_; }
   std::map<std::string, std::string>& params() { return params_; }
+  // The matched route's pattern ("" when no route matched).
+  std::string_view route() const { return route_; }
+  void setRoute(std::string_view pattern) { route_ = pattern; }
   RequestScope& scope() { return scope_; }
   const RequestScope& scope() const { return scope_; }
 
@@ -103,6 +106,7 @@ private:
   bool streaming_ = false;
   bool client_gone_ = false;
   unsigned status_ = 0;
+  std::string_view route_;
   std::size_t bytes_sent_ = 0;
   std::chrono::steady_clock::time_point last_chunk_{};
   std::function<void()> on_gone_;

@@ -72,7 +72,7 @@ bool Router::wrap(bhttp::verb method, std::string_view pattern, const std::funct
 }
 
 void Router::add(bhttp::verb method, std::string pattern, Handler handler) {
-  Route r{method, {}, std::move(handler)};
+  Route r{method, {}, std::move(handler), pattern};
   for (auto p : splitPath(pattern)) {
     r.segments.emplace_back(p);
   }
@@ -123,6 +123,7 @@ asio::awaitable<void> Router::dispatch(ServerExchange& ex) const {
       continue;
     }
     ex.params() = std::move(params);
+    ex.setRoute(r.pattern);
     co_await r.handler(ex);
     co_return;
   }

@@ -33,6 +33,7 @@ private:
     bhttp::verb method;
     std::vector<std::string> segments;
     Handler handler;
+    std::string pattern; // as registered (the metrics' path label)
   };
   static bool match(const Route& r, const std::vector<std::string_view>& parts,
                     std::map<std::string, std::string>& params);

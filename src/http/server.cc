@@ -280,7 +280,7 @@ asio::awaitable<void> Server::session(asio::ip::tcp::socket socket, Worker& work
     if (access_log_) {
       auto dur = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
       access_log_({req.method_string(), path, ex.isClientGone() && !ex.responded() ? 499u : ex.responseStatus(), dur,
-                   request_id});
+                   request_id, req.body().size(), ex.bytesSent(), ex.route()});
     }
     state.busy = false;
     if (!ex.keepAlive() || ex.isClientGone()) {

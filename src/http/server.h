@@ -32,6 +32,9 @@ struct AccessRecord {
   unsigned status;
   std::chrono::microseconds duration;
   std::string_view request_id;
+  std::size_t request_bytes = 0;  // the request body
+  std::size_t response_bytes = 0; // what was written to the client
+  std::string_view route;         // the matched route's pattern ("" when none matched)
 };
 
 class Server {

@@ -13,6 +13,7 @@ namespace {
 constexpr std::string_view kLabelPrefix = "x-bf-prom-";
 constexpr std::size_t kMaxLabels = 16;
 constexpr std::size_t kMaxLabelValue = 128;
+constexpr std::size_t kMaxTracestate = 512; // W3C: 32 list members of at most 256 bytes; keep it short
 
 bool isLowerHex(std::string_view s) {
   for (char c : s) {
@@ -44,6 +45,7 @@ void openRecord(const config::Config& cfg, http::ServerExchange& ex, std::string
   auto& rng = *ex.worker().rng;
   if (auto parent = parseTraceparent(ex.header("traceparent"))) {
     rec.trace = std::move(*parent);
+    rec.trace.tracestate = std::string(ex.header("tracestate").substr(0, kMaxTracestate));
   } else {
     rec.trace.trace_id = newTraceId(rng);
   }

@@ -20,6 +20,7 @@ struct TraceContext {
   std::string parent_span_id; // the client's span (16 hex digits), "" when the trace starts here
   std::string span_id;        // the gateway's span for this request
   bool sampled = true;
+  std::string tracestate; // the client's `tracestate`, passed on to the upstream unchanged
 };
 
 // One upstream attempt (retries and fallbacks are attempts too).

@@ -7,6 +7,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/json.hpp>
 #include <set>
 
@@ -81,6 +82,23 @@ void endAttemptRecord(obs::AttemptRecord& a, const AttemptResult& r, const Outco
     a.status = r.failure.has_response ? r.failure.status : 0;
     a.error = r.failure.summary.empty() ? "failed" : r.failure.summary;
     break;
+  }
+}
+
+// W3C trace context for the upstream: its parent is this attempt's span. Sent when the client sent a
+// traceparent (a proxy passes the trace on) or when trace export is on; never otherwise.
+void injectTraceContext(upstream::Request& req, const obs::RequestRecord& rec, const obs::AttemptRecord& a,
+                        const config::Config& cfg) {
+  const auto& t = rec.trace;
+  if (t.trace_id.empty() || a.span_id.empty() || (t.parent_span_id.empty() && !cfg.telemetry.otel.enabled)) {
+    return;
+  }
+  std::erase_if(req.headers, [](const auto& h) {
+    return boost::beast::iequals(h.first, "traceparent") || boost::beast::iequals(h.first, "tracestate");
+  });
+  req.headers.emplace_back("traceparent", fmt::format("00-{}-{}-{}", t.trace_id, a.span_id, t.sampled ? "01" : "00"));
+  if (!t.tracestate.empty()) {
+    req.headers.emplace_back("tracestate", t.tracestate);
   }
 }
 
@@ -265,6 +283,7 @@ asio::awaitable<std::optional<routing::Route>> execute(http::ServerExchange& ex,
       out.fallback_index = ti == 0 ? -1 : static_cast<int>(ti) - 1;
       Outcome attempt_out;
       std::size_t note = beginAttemptRecord(ex, route, attempt, out.fallback_index);
+      injectTraceContext(prepared->request, ex.scope().record, ex.scope().record.attempts[note], cfg);
       auto r = co_await attemptOnce(ex, std::move(prepared->request), route, plan.stream, adapter, attempt_out);
       slot.reset();
       endAttemptRecord(ex.scope().record.attempts[note], r, attempt_out);

@@ -26,7 +26,9 @@
 #include "inbound/anthropic/errors.h"
 #include "inbound/anthropic/handlers.h"
 #include "inbound/openai/chat.h"
+#include "obs/metrics.h"
 #include "obs/observe.h"
+#include "obs/trace_exporter.h"
 #include "translate/openai/errors.h"
 
 namespace hd::server {
@@ -143,9 +145,16 @@ int serve(const ServeOptions& opts) {
 
   // Finished requests go to the hub's sinks (request log, metrics, traces, live feed).
   obs::Hub hub;
+  auto metrics = std::make_shared<obs::Metrics>(snapshot, snapshot.get()->telemetry.max_label_sets);
+  hub.add(metrics);
+  auto traces = std::make_shared<obs::TraceExporter>(snapshot, opts.version);
+  traces->registerMetrics(*metrics);
+  hub.add(traces);
+  traces->start();
 
   http::Router router;
   addRoutes(router, snapshot, api_ctx);
+  obs::registerMetricsRoute(router, *metrics);
   gate::GateContext gate_ctx{&snapshot, counters.get(), &governance::Pricing::builtin(), &router};
   gate::governInferenceRoutes(router, gate_ctx);
   obs::ObserveContext obs_ctx{&snapshot, &governance::Pricing::builtin(), &hub};
@@ -162,7 +171,8 @@ int serve(const ServeOptions& opts) {
         return l;
       },
       workers);
-  server.setAccessLog([](const http::AccessRecord& r) {
+  server.setAccessLog([&metrics](const http::AccessRecord& r) {
+    metrics->onHttp(r);
     spdlog::debug("http {} {} status={} duration_us={} id={}", r.method, r.path, r.status, r.duration.count(),
                   r.request_id);
   });
@@ -218,6 +228,7 @@ int serve(const ServeOptions& opts) {
   if (left > 0) {
     spdlog::warn("drain timeout: {} connection(s) were still busy and have been closed", left);
   }
+  traces->stop(); // flushes the spans still queued
   spdlog::info("heimdall stopped");
   return 0;
 }
