@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "config/governance.h"
+#include "config/mcp.h"
 #include "governance/pricing.h"
 
 namespace hd::config {
@@ -130,6 +131,7 @@ struct Config {
   ClientConfig client;
   std::map<std::string, Provider> providers; // by name
   Governance governance;
+  McpSettings mcp;
 
   const Provider* findProvider(std::string_view name) const;
 };
