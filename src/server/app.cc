@@ -150,6 +150,7 @@ int serve(const ServeOptions& opts) {
   // The MCP gateway (/mcp, /v1/mcp/tool/execute); its clients run on their own thread.
   mcp::server::Gateway mcp_gateway(snapshot, hub, router, opts.version);
   mcp_gateway.registerRoutes(router);
+  mcp_gateway.registerManagementRoutes(router, api_ctx);
   gate::GateContext gate_ctx{&snapshot, counters.get(), &governance::Pricing::builtin(), &router};
   gate::governInferenceRoutes(router, gate_ctx);
   obs::ObserveContext obs_ctx{&snapshot, &governance::Pricing::builtin(), &hub};

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "api/api.h"
 #include "mcp/server/context.h"
 
 namespace hd::mcp::server {
@@ -17,6 +18,8 @@ public:
   Gateway& operator=(const Gateway&) = delete;
 
   void registerRoutes(http::Router& router) const;
+  // /api/mcp/client* (management.cc); `api_ctx` must outlive the router.
+  void registerManagementRoutes(http::Router& router, const api::Context& api_ctx);
   void start();
   void stop();
   // Ends every /mcp session so open GET streams finish (before the server drains).
