@@ -150,8 +150,9 @@ void Manager::reconcile() {
 
 void Manager::rebuildCatalog() {
   auto next = std::make_shared<Catalog>();
-  for (const auto& [name, up] : clients_) {
-    const auto& lists = up->lists();
+  for (const auto& entry : clients_) {
+    const std::string& name = entry.first;
+    const auto& lists = entry.second->lists();
     auto add = [&](std::vector<CatalogEntry>& out, const std::vector<js::object>& items, std::string_view key) {
       for (const auto& item : items) {
         const auto* n = item.if_contains(key);

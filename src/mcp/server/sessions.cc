@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <utility>
+
 namespace hd::mcp::server {
 
 std::string Sessions::newId() {
