@@ -28,6 +28,7 @@ inline constexpr int kUpstreamUnavailable = -32001;
 inline constexpr int kUpstreamTimeout = -32002;
 inline constexpr int kForbidden = -32003;
 inline constexpr int kUnauthorized = -32004;
+inline constexpr int kRequestCancelled = -32800; // as in LSP; only a client that did not cancel would see it
 
 enum class Kind { Request, Notification, Result, Error };
 

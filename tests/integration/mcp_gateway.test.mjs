@@ -278,3 +278,43 @@ test('a stdio upstream that crashes mid-call: the call fails at once, the server
     return r && r.content[0].text === 'Echo: back';
   }, { timeoutMs: 10000, intervalMs: 200 });
 });
+
+test('resources and prompts of the permitted clients are aggregated and routed', async () => {
+  const { client } = await connectSdk(gw.url, bearer(VK_ALL));
+  const { resources } = await client.listResources();
+  assert.ok(resources.length > 0, 'server-everything offers resources');
+  const first = resources[0];
+  const read = await client.readResource({ uri: first.uri });
+  assert.equal(read.contents[0].uri, first.uri);
+  const { resourceTemplates } = await client.listResourceTemplates();
+  assert.ok(Array.isArray(resourceTemplates));
+  const { prompts } = await client.listPrompts();
+  const names = prompts.map((p) => p.name);
+  assert.ok(names.includes('everything-simple-prompt'), names.join());
+  const got = await client.getPrompt({ name: 'everything-simple-prompt' });
+  assert.ok(got.messages.length > 0);
+  assert.equal(got.messages[0].role, 'user');
+  // A key without access to any client sees none of them.
+  const { client: none } = await connectSdk(gw.url, bearer(VK_NONE));
+  assert.deepEqual((await none.listPrompts()).prompts, []);
+  assert.deepEqual((await none.listResources()).resources, []);
+  const err = await none.getPrompt({ name: 'everything-simple-prompt' }).then(() => null, (e) => e);
+  assert.equal(err.code, -32602);
+});
+
+test('a client that cancels a call (notifications/cancelled): the gateway ends it at once (and forwards the cancellation upstream)', async () => {
+  const { client } = await connectSdk(gw.url, bearer(VK_ALL));
+  const ac = new AbortController();
+  const pending = client.callTool({ name: 'everything-trigger-long-running-operation', arguments: { duration: 20, steps: 2 } },
+    undefined, { signal: ac.signal, timeout: 15000 }).then(() => null, (e) => e);
+  await new Promise((r) => setTimeout(r, 300)); // let the call reach the upstream before cancelling it
+  const t0 = Date.now();
+  ac.abort('user pressed escape');
+  assert.ok(await pending, 'the SDK rejects the aborted call');
+  // Well before the 3 s tool timeout, the gateway records the call as cancelled.
+  await gw.waitForLog(/cancelled by the client/, 2000);
+  await gw.waitForLog(/mcp tool call id=\w+ client=everything tool=trigger-long-running-operation .*status=error .*tools\/call cancelled by the client/, 2000);
+  assert.ok(Date.now() - t0 < 2500);
+  const r = await client.callTool({ name: 'everything-echo', arguments: { message: 'after cancel' } });
+  assert.equal(r.content[0].text, 'Echo: after cancel');
+});

@@ -184,9 +184,10 @@ void Manager::rebuildCatalog() {
   }
 }
 
-asio::awaitable<Outcome> Manager::call(std::string client, std::string method, js::value params) {
-  auto task = [this, client = std::move(client), method = std::move(method),
-               params = std::move(params)]() mutable -> asio::awaitable<Outcome> {
+asio::awaitable<Outcome> Manager::call(std::string client, std::string method, js::value params,
+                                       std::shared_ptr<CancelToken> cancel) {
+  auto task = [this, client = std::move(client), method = std::move(method), params = std::move(params),
+               cancel = std::move(cancel)]() mutable -> asio::awaitable<Outcome> {
     auto it = clients_.find(client);
     if (it == clients_.end()) {
       Outcome o;
@@ -195,7 +196,7 @@ asio::awaitable<Outcome> Manager::call(std::string client, std::string method, j
     }
     auto up = it->second;
     auto timeout = seen_ ? seen_->mcp.tool_execution_timeout : std::chrono::milliseconds(30'000);
-    co_return co_await up->request(std::move(method), std::move(params), timeout);
+    co_return co_await up->request(std::move(method), std::move(params), timeout, cancel);
   };
   co_return co_await asio::co_spawn(ioc_, std::move(task), asio::use_awaitable);
 }

@@ -51,7 +51,8 @@ public:
   std::shared_ptr<const Catalog> catalog() const;
 
   // Sends `method` to the named client from any thread; the answer comes back on the caller's executor.
-  asio::awaitable<Outcome> call(std::string client, std::string method, js::value params);
+  asio::awaitable<Outcome> call(std::string client, std::string method, js::value params,
+                                std::shared_ptr<CancelToken> cancel = nullptr);
 
   // Runs `fn` (on the MCP thread) whenever the catalog changes. Returns an id for unsubscribe().
   std::uint64_t subscribe(std::function<void(const Catalog&)> fn);

@@ -6,6 +6,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <utility>
 
@@ -298,12 +299,13 @@ asio::awaitable<void> Upstream::sync(bool tools, bool resources, bool prompts) {
   }
 }
 
-asio::awaitable<Outcome> Upstream::request(std::string method, js::value params, std::chrono::milliseconds timeout) {
+asio::awaitable<Outcome> Upstream::request(std::string method, js::value params, std::chrono::milliseconds timeout,
+                                           std::shared_ptr<CancelToken> cancel) {
   if (!connected_ || !transport_) {
     co_return failure(Outcome::Status::Unavailable, fmt::format("MCP server \"{}\" is not connected{}", cfg_.name,
                                                                 error_.empty() ? "" : " (" + error_ + ")"));
   }
-  auto o = co_await roundTrip(method, params, timeout);
+  auto o = co_await roundTrip(method, params, timeout, cancel);
   if (o.status == Outcome::Status::Unavailable && o.code == kSessionGone && transport_) {
     spdlog::info("mcp: client \"{}\": the server ended the session, initialising again", cfg_.name);
     transport_->resetSession();
@@ -311,7 +313,7 @@ asio::awaitable<Outcome> Upstream::request(std::string method, js::value params,
     if (!init) {
       co_return failure(Outcome::Status::Unavailable, init.error().message);
     }
-    o = co_await roundTrip(method, std::move(params), timeout);
+    o = co_await roundTrip(method, std::move(params), timeout, cancel);
   }
   if (o.code == kSessionGone) {
     o.code = 0;
@@ -320,7 +322,8 @@ asio::awaitable<Outcome> Upstream::request(std::string method, js::value params,
 }
 
 asio::awaitable<Outcome> Upstream::roundTrip(const std::string& method, js::value params,
-                                             std::chrono::milliseconds timeout) {
+                                             std::chrono::milliseconds timeout,
+                                             const std::shared_ptr<CancelToken>& cancel) {
   auto tr = transport_;
   if (!tr) {
     co_return failure(Outcome::Status::Unavailable, fmt::format("MCP server \"{}\" is not connected", cfg_.name));
@@ -328,6 +331,24 @@ asio::awaitable<Outcome> Upstream::roundTrip(const std::string& method, js::valu
   std::int64_t id = next_id_++;
   Pending p(ex_);
   pending_[id] = &p;
+  if (cancel) {
+    std::weak_ptr<Upstream> weak = shared_from_this();
+    cancel->setHook([ex = ex_, weak, id] {
+      asio::post(ex, [weak, id] {
+        if (auto s = weak.lock()) {
+          s->cancelPending(id);
+        }
+      });
+    });
+  }
+  struct Unhook {
+    const std::shared_ptr<CancelToken>& token;
+    ~Unhook() {
+      if (token) {
+        token->setHook(nullptr);
+      }
+    }
+  } unhook{cancel};
   auto sent = co_await tr->send(rpc::requestMessage(id, method, std::move(params)), timeout);
   if (!sent && !p.done) {
     pending_.erase(id);
@@ -338,21 +359,24 @@ asio::awaitable<Outcome> Upstream::roundTrip(const std::string& method, js::valu
     co_return failure(e.kind == ErrorKind::Timeout ? Outcome::Status::Timeout : Outcome::Status::Unavailable,
                       fmt::format("MCP server \"{}\": {}", cfg_.name, e.message));
   }
-  if (!p.done) {
+  if (!p.done && !p.cancelled) {
     p.timer.expires_after(timeout);
     co_await p.timer.async_wait(kTuple);
   }
   pending_.erase(id);
   if (!p.done) {
-    js::object cancel;
-    cancel["requestId"] = id;
-    cancel["reason"] = "timed out in the gateway";
+    js::object notice;
+    notice["requestId"] = id;
+    notice["reason"] = p.cancelled ? "cancelled by the client" : "timed out in the gateway";
     asio::co_spawn(
         ex_,
-        [tr, msg = rpc::notificationMessage("notifications/cancelled", std::move(cancel))]() -> asio::awaitable<void> {
+        [tr, msg = rpc::notificationMessage("notifications/cancelled", std::move(notice))]() -> asio::awaitable<void> {
           (void)co_await tr->send(msg, std::chrono::milliseconds(5000));
         },
         asio::detached);
+    if (p.cancelled) {
+      co_return failure(Outcome::Status::Cancelled, fmt::format("{} cancelled by the client", method));
+    }
     co_return failure(Outcome::Status::Timeout, fmt::format("MCP server \"{}\" did not answer {} within {} ms",
                                                             cfg_.name, method, timeout.count()));
   }
@@ -405,6 +429,14 @@ void Upstream::onMessage(rpc::Message m) {
   } else if (m.method == "notifications/prompts/list_changed") {
     dirty_prompts_ = true;
     wake();
+  }
+}
+
+void Upstream::cancelPending(std::int64_t id) {
+  auto it = pending_.find(id);
+  if (it != pending_.end() && !it->second->done) {
+    it->second->cancelled = true;
+    it->second->timer.cancel();
   }
 }
 

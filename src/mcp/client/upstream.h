@@ -14,6 +14,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -24,7 +25,7 @@ namespace hd::mcp::client {
 
 // The outcome of one request to an upstream. Default-constructible (it crosses threads via co_spawn).
 struct Outcome {
-  enum class Status { Ok, RpcError, Unavailable, Timeout };
+  enum class Status { Ok, RpcError, Unavailable, Timeout, Cancelled };
   Status status = Status::Unavailable;
   js::value result; // Ok
   int code = 0;     // RpcError: the server's error, passed on unchanged
@@ -52,6 +53,44 @@ struct UpstreamStatus {
   int restarts = 0;
 };
 
+// Lets a caller on another thread give up on a request (the MCP client went away or sent
+// notifications/cancelled): the upstream is told with notifications/cancelled and the call ends at once.
+class CancelToken {
+public:
+  void cancel() {
+    std::function<void()> hook;
+    {
+      std::lock_guard lock(mu_);
+      cancelled_ = true;
+      hook = hook_;
+    }
+    if (hook) {
+      hook();
+    }
+  }
+  bool cancelled() const {
+    std::lock_guard lock(mu_);
+    return cancelled_;
+  }
+  // Runs `hook` on cancel() (at once when already cancelled); an empty function unhooks.
+  void setHook(std::function<void()> hook) {
+    bool now = false;
+    {
+      std::lock_guard lock(mu_);
+      hook_ = hook;
+      now = cancelled_;
+    }
+    if (now && hook) {
+      hook();
+    }
+  }
+
+private:
+  mutable std::mutex mu_;
+  bool cancelled_ = false;
+  std::function<void()> hook_;
+};
+
 // Protocol versions the gateway speaks (newest first).
 const std::vector<std::string>& supportedProtocolVersions();
 
@@ -68,7 +107,8 @@ public:
   // Drops the connection and connects again now (management API).
   void reconnect();
 
-  asio::awaitable<Outcome> request(std::string method, js::value params, std::chrono::milliseconds timeout);
+  asio::awaitable<Outcome> request(std::string method, js::value params, std::chrono::milliseconds timeout,
+                                   std::shared_ptr<CancelToken> cancel = nullptr);
 
   const config::McpClientConfig& config() const { return cfg_; }
   const Lists& lists() const { return lists_; }
@@ -79,6 +119,7 @@ private:
     explicit Pending(asio::any_io_executor ex) : timer(std::move(ex)) {}
     asio::steady_timer timer;
     bool done = false;
+    bool cancelled = false;
     Outcome outcome;
   };
 
@@ -87,7 +128,9 @@ private:
   asio::awaitable<Result<Ok>> initialize();
   asio::awaitable<void> sync(bool tools, bool resources, bool prompts);
   asio::awaitable<Result<std::vector<js::object>>> listAll(const std::string& method, const std::string& key);
-  asio::awaitable<Outcome> roundTrip(const std::string& method, js::value params, std::chrono::milliseconds timeout);
+  asio::awaitable<Outcome> roundTrip(const std::string& method, js::value params, std::chrono::milliseconds timeout,
+                                     const std::shared_ptr<CancelToken>& cancel = nullptr);
+  void cancelPending(std::int64_t id);
   void onMessage(rpc::Message m);
   void onClosed(const std::string& reason);
   void failPending(const std::string& reason);

@@ -35,6 +35,8 @@ js::object outcomeToMessage(const js::value& id, const Outcome& o) {
     return rpc::errorMessage(id, o.code, o.message, o.data);
   case Outcome::Status::Timeout:
     return rpc::errorMessage(id, rpc::kUpstreamTimeout, o.message);
+  case Outcome::Status::Cancelled:
+    return rpc::errorMessage(id, rpc::kRequestCancelled, o.message);
   case Outcome::Status::Unavailable:
     break;
   }
@@ -164,7 +166,7 @@ asio::awaitable<ToolCall> callTool(const Context& ctx, const Caller& caller, con
     if (!meta.is_null()) {
       params["_meta"] = std::move(meta);
     }
-    out.outcome = co_await ctx.manager->call(entry->client, "tools/call", std::move(params));
+    out.outcome = co_await ctx.manager->call(entry->client, "tools/call", std::move(params), caller.cancel);
     out.status = out.outcome.ok() ? ToolCall::Status::Ok : ToolCall::Status::Failed;
     bool is_error = false;
     if (out.outcome.ok() && out.outcome.result.is_object()) {

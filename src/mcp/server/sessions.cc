@@ -120,6 +120,41 @@ void Sessions::broadcast(const std::string& message) {
   }
 }
 
+void Sessions::trackCall(const std::string& id, const std::string& request_key, std::function<void()> cancel) {
+  std::lock_guard lock(mu_);
+  if (auto it = sessions_.find(id); it != sessions_.end() && it->second.calls.size() < 1000) {
+    it->second.calls[request_key] = std::move(cancel);
+  }
+}
+
+void Sessions::untrackCall(const std::string& id, const std::string& request_key) {
+  std::lock_guard lock(mu_);
+  if (auto it = sessions_.find(id); it != sessions_.end()) {
+    it->second.calls.erase(request_key);
+  }
+}
+
+bool Sessions::cancelCall(const std::string& id, const std::string& request_key) {
+  std::function<void()> cancel;
+  {
+    std::lock_guard lock(mu_);
+    auto it = sessions_.find(id);
+    if (it == sessions_.end()) {
+      return false;
+    }
+    auto c = it->second.calls.find(request_key);
+    if (c == it->second.calls.end()) {
+      return false;
+    }
+    cancel = std::move(c->second);
+    it->second.calls.erase(c);
+  }
+  if (cancel) {
+    cancel();
+  }
+  return true;
+}
+
 std::optional<std::uint64_t> Sessions::attachStream(const std::string& id, std::function<void()> waker) {
   std::function<void()> previous;
   std::uint64_t gen = 0;

@@ -41,6 +41,11 @@ public:
   // Queues a notification (serialised JSON-RPC) for every session's GET stream and wakes the streams.
   void broadcast(const std::string& message);
 
+  // Requests in flight, so notifications/cancelled can reach them: `cancel` runs at most once.
+  void trackCall(const std::string& id, const std::string& request_key, std::function<void()> cancel);
+  void untrackCall(const std::string& id, const std::string& request_key);
+  bool cancelCall(const std::string& id, const std::string& request_key);
+
   // GET streams: attach returns the stream's generation (a newer stream replaces an older one).
   std::optional<std::uint64_t> attachStream(const std::string& id, std::function<void()> waker);
   // Takes the queued messages; `alive` is false once the session ended or another stream replaced this one.
@@ -55,6 +60,7 @@ private:
     std::uint64_t stream_generation = 0;
     bool streaming = false;
     std::function<void()> waker;
+    std::map<std::string, std::function<void()>> calls; // request id key -> cancel
   };
   void expire(Clock::time_point now, Clock::duration idle);
   std::string newId();

@@ -162,7 +162,35 @@ asio::awaitable<void> handlePost(const Context& ctx, http::ServerExchange& ex) {
   for (const auto& m : msgs) {
     any_request = any_request || m.isRequest();
     calls_tool = calls_tool || (m.isRequest() && m.method == "tools/call");
+    if (m.kind == rpc::Kind::Notification && m.method == "notifications/cancelled" && m.params.is_object()) {
+      if (const auto* rid = m.params.get_object().if_contains("requestId")) {
+        if (ctx.sessions->cancelCall(session->id, rpc::idKey(*rid))) {
+          spdlog::info("mcp: session {}: request {} cancelled by the client", session->id, js::serialize(*rid));
+        }
+      }
+    }
   }
+  // The requests of this POST end early when the client disconnects or cancels them.
+  caller.cancel = std::make_shared<client::CancelToken>();
+  struct Tracking {
+    const Context& ctx;
+    std::string session;
+    std::vector<std::string> keys;
+    http::ServerExchange& ex;
+    ~Tracking() {
+      ex.onClientGone(nullptr);
+      for (const auto& k : keys) {
+        ctx.sessions->untrackCall(session, k);
+      }
+    }
+  } tracking{ctx, session->id, {}, ex};
+  for (const auto& m : msgs) {
+    if (m.isRequest()) {
+      tracking.keys.push_back(rpc::idKey(m.id));
+      ctx.sessions->trackCall(session->id, tracking.keys.back(), [token = caller.cancel] { token->cancel(); });
+    }
+  }
+  ex.onClientGone([token = caller.cancel] { token->cancel(); });
   if (!any_request) {
     http::Response res{bhttp::status::accepted, 11};
     co_await ex.send(std::move(res));
