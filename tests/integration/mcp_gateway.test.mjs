@@ -6,7 +6,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { execFileSync } from 'node:child_process';
 import { startGateway, cleanup, waitFor, request } from './lib/harness.mjs';
 import { connectSdk, rpc, initializeMessage, startEverythingHttp, stdioEverything } from './lib/mcp.mjs';
 
@@ -254,17 +253,20 @@ test('a stdio upstream that crashes mid-call: the call fails at once, the server
   const pending = client.callTool({ name: 'everything-trigger-long-running-operation', arguments: { duration: 2.5, steps: 5 } },
     undefined, { timeout: 15000 }).then(() => null, (e) => e);
   // The gateway's child running server-everything over stdio for the "everything" client.
-  const childPid = () => {
+  // (read from /proc: the children whose command line runs server-everything over stdio)
+  const childPid = () => fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((d) => {
     try {
-      const out = execFileSync('pgrep', ['-P', String(gw.proc.pid), '-f', 'server-everything/dist/index.js stdio'], { encoding: 'utf8' });
-      return out.trim().split('\n').map(Number).filter(Boolean);
+      const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const cmd = fs.readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0').join(' ');
+      return ppid === gw.proc.pid && cmd.includes('server-everything/dist/index.js stdio');
     } catch {
-      return [];
+      return false;
     }
-  };
+  }).map(Number);
   const pids = childPid();
   assert.ok(pids.length >= 1, 'the stdio server runs as a child of the gateway');
-  // Kill the first one (the "everything" client was started first).
+  // Kill it (and any other stdio child): the call in flight must fail at once.
   await new Promise((r) => setTimeout(r, 300)); // let the call reach the server before it dies
   for (const pid of pids) process.kill(pid, 'SIGKILL');
   const t0 = Date.now();
