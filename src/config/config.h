@@ -11,6 +11,7 @@
 
 #include "config/governance.h"
 #include "config/telemetry.h"
+#include "config/mcp.h"
 #include "governance/pricing.h"
 
 namespace hd::config {
@@ -132,6 +133,7 @@ struct Config {
   std::map<std::string, Provider> providers; // by name
   Governance governance;
   Telemetry telemetry; // client.prometheus_labels, plugins (otel, telemetry)
+  McpSettings mcp;
 
   const Provider* findProvider(std::string_view name) const;
 };

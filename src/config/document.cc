@@ -83,6 +83,24 @@ js::object* Document::findItem(std::string_view collection, std::string_view id)
   return nullptr;
 }
 
+std::string Document::mcpClientId(const js::object& body) {
+  for (const char* k : {"client_id", "name"}) {
+    if (const auto* v = body.if_contains(k); v != nullptr && v->is_string() && !v->get_string().empty()) {
+      return std::string(v->get_string());
+    }
+  }
+  return "";
+}
+
+js::object* Document::findMcpClient(std::string_view id) {
+  for (auto& c : mcp_clients) {
+    if (mcpClientId(c) == id) {
+      return &c;
+    }
+  }
+  return nullptr;
+}
+
 namespace {
 
 // Items without an id get one from their name ("<kind>-<name>"), so the store can key them.
@@ -147,6 +165,14 @@ Document splitRoot(const js::object& root) {
       }
     } else if (kv.key() == "client" && kv.value().is_object()) {
       d.client = kv.value().get_object();
+    } else if (kv.key() == "mcp" && kv.value().is_object() && kv.value().get_object().contains("client_configs") &&
+               kv.value().get_object().at("client_configs").is_array()) {
+      js::object rest = kv.value().get_object();
+      for (const auto& c : rest.at("client_configs").get_array()) {
+        d.mcp_clients.push_back(c.is_object() ? c.get_object() : js::object());
+      }
+      rest.erase("client_configs");
+      d.base["mcp"] = std::move(rest);
     } else {
       d.base.emplace(kv.key(), kv.value());
     }
@@ -171,6 +197,18 @@ js::object assemble(const Document& doc) {
   root["providers"] = std::move(providers);
   if (doc.client) {
     root["client"] = *doc.client;
+  }
+  if (!doc.mcp_clients.empty()) {
+    js::object mcp;
+    if (const auto* m = root.if_contains("mcp"); m != nullptr && m->is_object()) {
+      mcp = m->get_object();
+    }
+    js::array clients;
+    for (const auto& c : doc.mcp_clients) {
+      clients.push_back(c);
+    }
+    mcp["client_configs"] = std::move(clients);
+    root["mcp"] = std::move(mcp);
   }
   if (!doc.collections.empty()) {
     js::object gov;

@@ -30,6 +30,11 @@ struct Document {
   std::vector<KeyDoc> keys;                             // in order
   std::optional<boost::json::object> client;
   std::map<std::string, std::vector<boost::json::object>> collections; // name -> items
+  std::vector<boost::json::object> mcp_clients; // config.json mcp.client_configs[] (entity kind "mcp_client")
+
+  // An MCP client's entity id: its client_id, else its name.
+  static std::string mcpClientId(const boost::json::object& body);
+  boost::json::object* findMcpClient(std::string_view id);
 
   boost::json::object* findItem(std::string_view collection, std::string_view id);
 

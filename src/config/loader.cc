@@ -13,6 +13,7 @@
 #include <stdexcept>
 
 #include "config/governance_loader.h"
+#include "config/mcp_loader.h"
 #include "config/reader.h"
 #include "config/telemetry_loader.h"
 #include "core/json_util.h"
@@ -616,6 +617,9 @@ Result<Config> fromJson(const js::value& root, const EnvLookup& env) {
         names.insert(name);
       }
       parseGovernance(r, *x, "governance", cfg.governance, names);
+    }
+    if (const auto* x = o.if_contains("mcp"); x != nullptr && !x->is_null()) {
+      parseMcp(r, *x, "mcp", cfg.mcp);
     }
     return cfg;
   } catch (const LoadError& e) {

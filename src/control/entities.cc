@@ -46,6 +46,9 @@ std::string describe(const store::Entity& e) {
   if (auto c = config::collectionOfKind(e.kind); !c.empty()) {
     return fmt::format("governance.{}[{}]", c, e.id);
   }
+  if (e.kind == "mcp_client") {
+    return fmt::format("mcp.client_configs[{}]", e.id);
+  }
   return e.kind == "client" ? "client" : fmt::format("{} {}", e.kind, e.id);
 }
 
@@ -59,6 +62,9 @@ std::vector<store::Entity> toEntities(const config::Document& doc) {
   }
   if (doc.client) {
     out.push_back(make("client", "client", "", *doc.client));
+  }
+  for (const auto& c : doc.mcp_clients) {
+    out.push_back(make("mcp_client", config::Document::mcpClientId(c), "", c));
   }
   for (const auto& [name, items] : doc.collections) {
     for (const auto& item : items) {
@@ -82,6 +88,8 @@ config::Document fromEntities(const std::vector<store::Entity>& rows, const js::
       d.keys.push_back(config::KeyDoc{e.id, e.parent, std::move(o)});
     } else if (e.kind == "client") {
       d.client = std::move(o);
+    } else if (e.kind == "mcp_client") {
+      d.mcp_clients.push_back(std::move(o));
     } else if (auto c = config::collectionOfKind(e.kind); !c.empty()) {
       d.collections[c].push_back(std::move(o));
     }

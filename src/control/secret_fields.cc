@@ -27,6 +27,17 @@ constexpr std::array<SecretPath, 6> kSecrets = {{
 } // namespace
 
 void forEachSecret(std::string_view kind, js::object& body, const std::function<void(js::string&)>& f) {
+  if (kind == "mcp_client") {
+    // Every header value of an MCP client may carry a credential.
+    if (auto* h = body.if_contains("headers"); h != nullptr && h->is_object()) {
+      for (auto& kv : h->get_object()) {
+        if (kv.value().is_string()) {
+          f(kv.value().get_string());
+        }
+      }
+    }
+    return;
+  }
   for (const auto& s : kSecrets) {
     if (s.kind != kind) {
       continue;
@@ -46,6 +57,9 @@ void forEachSecret(std::string_view kind, js::object& body, const std::function<
 }
 
 bool isSecretPath(std::string_view kind, std::string_view path) {
+  if (kind == "mcp_client") {
+    return path.substr(0, 8) == "headers.";
+  }
   for (const auto& s : kSecrets) {
     std::string full = s.object.empty() ? std::string(s.field) : std::string(s.object) + "." + std::string(s.field);
     if (s.kind == kind && full == path) {

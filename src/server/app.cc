@@ -27,6 +27,7 @@
 #include "inbound/anthropic/handlers.h"
 #include "inbound/openai/chat.h"
 #include "obs/metrics.h"
+#include "mcp/server/gateway.h"
 #include "obs/observe.h"
 #include "obs/trace_exporter.h"
 #include "translate/openai/errors.h"
@@ -155,6 +156,10 @@ int serve(const ServeOptions& opts) {
   http::Router router;
   addRoutes(router, snapshot, api_ctx);
   obs::registerMetricsRoute(router, *metrics);
+  // The MCP gateway (/mcp, /v1/mcp/tool/execute); its clients run on their own thread.
+  mcp::server::Gateway mcp_gateway(snapshot, hub, router, opts.version);
+  mcp_gateway.registerRoutes(router);
+  mcp_gateway.registerManagementRoutes(router, api_ctx);
   gate::GateContext gate_ctx{&snapshot, counters.get(), &governance::Pricing::builtin(), &router};
   gate::governInferenceRoutes(router, gate_ctx);
   obs::ObserveContext obs_ctx{&snapshot, &governance::Pricing::builtin(), &hub};
@@ -184,6 +189,7 @@ int serve(const ServeOptions& opts) {
   asio::signal_set stop_signals(main_ioc, SIGINT, SIGTERM);
   asio::signal_set reload_signal(main_ioc, SIGHUP);
   server.start();
+  mcp_gateway.start();
   (*svc)->logStartup();
   std::string host = opts.host.find(':') != std::string::npos ? "[" + opts.host + "]" : opts.host;
   std::string listening =
@@ -224,6 +230,7 @@ int serve(const ServeOptions& opts) {
   });
   main_ioc.run();
 
+  mcp_gateway.closeSessions();
   std::size_t left = server.stop(std::chrono::seconds(opts.drain_timeout_seconds));
   if (left > 0) {
     spdlog::warn("drain timeout: {} connection(s) were still busy and have been closed", left);
