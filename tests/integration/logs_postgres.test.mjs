@@ -26,7 +26,7 @@ const api = (p, method = 'GET', body) => request(`${gw.url}${p}`, {
 });
 const messages = (body = {}, base = gw.url) => request(`${base}/anthropic/v1/messages`, {
   method: 'POST', headers: { 'content-type': 'application/json' },
-  body: JSON.stringify({ model: 'claude-sonnet-4-6', max_tokens: 64, messages: [{ role: 'user', content: 'hi' }], ...body }),
+  body: JSON.stringify({ model: 'azure/claude-sonnet-4-6', max_tokens: 64, messages: [{ role: 'user', content: 'hi' }], ...body }),
 });
 
 test('records land in PostgreSQL with their fields and content', { skip }, async () => {
@@ -79,7 +79,7 @@ test('filters, sorting, paging, stats, histogram, filter data and DELETE on Post
   assert.equal(hist.buckets.reduce((s, b) => s + b.errors, 0), 1);
   const fd = (await api('/api/logs/filterdata')).json;
   assert.deepEqual(fd.providers, ['azure']);
-  assert.deepEqual(fd.models, ['claude-sonnet-4-6']);
+  assert.deepEqual(fd.models, ['azure/claude-sonnet-4-6']);
   const ids = r.json.logs.map((l) => l.id);
   r = await api('/api/logs', 'DELETE', { ids });
   assert.deepEqual(r.json, { deleted: 1 });
