@@ -45,12 +45,12 @@ TEST(LogQuery, EveryFilterBecomesAClauseWithParameters) {
                    "<= ? AND latency >= ? AND latency <= ? AND total_tokens >= ? AND total_tokens <= ? AND cost >= ? "
                    "AND cost <= ? AND (input LIKE ? ESCAPE '\\' OR output LIKE ? ESCAPE '\\' OR error LIKE ? ESCAPE "
                    "'\\')");
-  ASSERT_EQ(w.params.size(), 17U);
+  ASSERT_EQ(w.params.size(), 16U);
   EXPECT_EQ(std::get<std::string>(w.params[0]), "azure");
   EXPECT_EQ(std::get<std::int64_t>(w.params[5]), 1767225600000);
   EXPECT_DOUBLE_EQ(std::get<double>(w.params[7]), 1.5);
   EXPECT_EQ(std::get<std::int64_t>(w.params[9]), 10);
-  EXPECT_EQ(std::get<std::string>(w.params[14]), "%50\\%\\_off\\\\%");
+  EXPECT_EQ(std::get<std::string>(w.params[13]), "%50\\%\\_off\\\\%");
   EXPECT_EQ(logOrderBy(*q), " ORDER BY (cost IS NULL) ASC, cost ASC, id ASC");
   auto pg = logWhere(*q, Dialect::Postgres);
   EXPECT_NE(pg.sql.find("input ILIKE ?"), std::string::npos);
