@@ -26,8 +26,10 @@
 #include "inbound/anthropic/errors.h"
 #include "inbound/anthropic/handlers.h"
 #include "inbound/openai/chat.h"
-#include "obs/metrics.h"
+#include "logs/routes.h"
+#include "logs/service.h"
 #include "mcp/server/gateway.h"
+#include "obs/metrics.h"
 #include "obs/observe.h"
 #include "obs/trace_exporter.h"
 #include "translate/openai/errors.h"
@@ -152,10 +154,22 @@ int serve(const ServeOptions& opts) {
   traces->registerMetrics(*metrics);
   hub.add(traces);
   traces->start();
+  auto log_service = logs::LogService::open((*svc)->bootstrap().logs_store, app_dir, snapshot);
+  if (!log_service) {
+    return fail(log_service.error().message);
+  }
+  if (*log_service) {
+    hub.add((*log_service)->writer());
+    hub.add((*log_service)->feed());
+    metrics->addCallbackCounter("heimdall_log_dropped_records_total",
+                                "Request log records dropped because the writer's queue was full",
+                                [writer = (*log_service)->writer()] { return static_cast<double>(writer->dropped()); });
+  }
 
   http::Router router;
   addRoutes(router, snapshot, api_ctx);
   obs::registerMetricsRoute(router, *metrics);
+  logs::registerRoutes(router, api_ctx, log_service->get());
   // The MCP gateway (/mcp, /v1/mcp/tool/execute); its clients run on their own thread.
   mcp::server::Gateway mcp_gateway(snapshot, hub, router, opts.version);
   mcp_gateway.registerRoutes(router);
@@ -191,6 +205,9 @@ int serve(const ServeOptions& opts) {
   server.start();
   mcp_gateway.start();
   (*svc)->logStartup();
+  if (*log_service) {
+    spdlog::info("request log: {}", (*log_service)->describe());
+  }
   std::string host = opts.host.find(':') != std::string::npos ? "[" + opts.host + "]" : opts.host;
   std::string listening =
       fmt::format("heimdall listening on http://{}:{} (workers: {}, config: {}, providers: {})", host, *port, workers,
@@ -236,6 +253,9 @@ int serve(const ServeOptions& opts) {
     spdlog::warn("drain timeout: {} connection(s) were still busy and have been closed", left);
   }
   traces->stop(); // flushes the spans still queued
+  if (*log_service) {
+    (*log_service)->stop(); // writes what is still queued
+  }
   spdlog::info("heimdall stopped");
   return 0;
 }
