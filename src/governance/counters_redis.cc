@@ -165,7 +165,7 @@ public:
     if (cmds.empty()) {
       co_return out;
     }
-    auto op = client_.pipeline(std::move(cmds)); // named: no temporary inside the co_await
+    auto op = client_.pipeline(cmds); // named: no temporary inside the co_await
     auto replies = co_await std::move(op);
     if (!replies.ok()) {
       co_return replies.error();
@@ -206,7 +206,7 @@ private:
     if (!r.ok() && r.error().message.find("NOSCRIPT") != std::string::npos) {
       cmd[0] = "EVAL";
       cmd[1] = std::string(s.text);
-      auto again = client_.command(std::move(cmd));
+      auto again = client_.command(cmd);
       r = co_await std::move(again);
     }
     co_return r;

@@ -127,10 +127,8 @@ const RedisEndpoint& RedisClient::endpoint() const {
   return settings_->endpoint;
 }
 
-boost::asio::awaitable<Result<RedisReply>> RedisClient::command(std::vector<std::string> args) {
-  std::vector<std::vector<std::string>> one;
-  one.push_back(std::move(args));
-  auto op = pipeline(std::move(one)); // named: no temporary with a destructor inside the co_await
+boost::asio::awaitable<Result<RedisReply>> RedisClient::command(const std::vector<std::string>& args) {
+  auto op = run(std::span<const std::vector<std::string>>(&args, 1)); // named: no temporary in the co_await
   auto r = co_await std::move(op);
   if (!r.ok()) {
     co_return r.error();
@@ -139,7 +137,13 @@ boost::asio::awaitable<Result<RedisReply>> RedisClient::command(std::vector<std:
 }
 
 boost::asio::awaitable<Result<std::vector<RedisReply>>>
-RedisClient::pipeline(std::vector<std::vector<std::string>> commands) {
+RedisClient::pipeline(const std::vector<std::vector<std::string>>& commands) {
+  auto op = run(commands); // named: no temporary in the co_await
+  co_return co_await std::move(op);
+}
+
+boost::asio::awaitable<Result<std::vector<RedisReply>>>
+RedisClient::run(std::span<const std::vector<std::string>> commands) {
   namespace asio = boost::asio;
   auto executor = co_await asio::this_coro::executor;
   auto& registry = asio::use_service<ConnectionRegistry>(
@@ -149,7 +153,7 @@ RedisClient::pipeline(std::vector<std::vector<std::string>> commands) {
     if (!slot || slot->broken()) {
       slot = std::make_shared<RedisConnection>(executor, settings_);
     }
-    auto initiate = [conn = slot, &commands](RedisConnection::Handler handler) {
+    auto initiate = [conn = slot, commands](RedisConnection::Handler handler) {
       conn->submit(commands, std::move(handler));
     };
     auto op = asio::async_initiate<const asio::use_awaitable_t<>&, void(RedisOutcome)>(std::move(initiate),

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -54,13 +55,18 @@ public:
   // Runs one command (binary-safe arguments). A Redis error reply (e.g. NOSCRIPT) is an Error whose
   // message starts with "redis: " followed by Redis's own text. Failures (connect, timeout, closed)
   // are Errors naming host:port/db, never the password.
-  boost::asio::awaitable<Result<RedisReply>> command(std::vector<std::string> args);
+  // The arguments are read when the call is awaited: keep them alive until it completes (as with any
+  // awaited call).
+  boost::asio::awaitable<Result<RedisReply>> command(const std::vector<std::string>& args);
   // Pipelines several commands; one reply each (or the first error, after reading them all).
-  boost::asio::awaitable<Result<std::vector<RedisReply>>> pipeline(std::vector<std::vector<std::string>> commands);
+  boost::asio::awaitable<Result<std::vector<RedisReply>>>
+  pipeline(const std::vector<std::vector<std::string>>& commands);
 
   const RedisEndpoint& endpoint() const;
 
 private:
+  boost::asio::awaitable<Result<std::vector<RedisReply>>> run(std::span<const std::vector<std::string>> commands);
+
   std::shared_ptr<const RedisSettings> settings_;
   std::uint64_t id_; // this client's connection in each io_context's registry
 };

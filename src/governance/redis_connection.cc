@@ -6,6 +6,7 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
+#include <charconv>
 
 namespace hd::governance {
 namespace asio = boost::asio;
@@ -47,24 +48,23 @@ struct ReplyDeleter {
 };
 using ReplyPtr = std::unique_ptr<redisReply, ReplyDeleter>;
 
-// Appends `args` to `out` in RESP (hiredis formats it). False only when out of memory.
-bool appendCommand(std::string& out, const std::vector<std::string>& args) {
-  std::vector<const char*> argv;
-  std::vector<std::size_t> lens;
-  argv.reserve(args.size());
-  lens.reserve(args.size());
+// Appends `args` to `out` as a RESP array of bulk strings ("*<n>\r\n" then "$<len>\r\n<bytes>\r\n" per
+// argument). Written here rather than with hiredis's redisFormatCommandArgv, which allocates the
+// argument arrays and its result for every command: this writes straight into the output buffer.
+void appendCommand(std::string& out, std::span<const std::string> args) {
+  char num[24];
+  auto header = [&](char kind, std::size_t n) {
+    out.push_back(kind);
+    auto [end, ec] = std::to_chars(num, num + sizeof(num), n);
+    out.append(num, end);
+    out.append("\r\n", 2);
+  };
+  header('*', args.size());
   for (const auto& a : args) {
-    argv.push_back(a.data());
-    lens.push_back(a.size());
+    header('$', a.size());
+    out.append(a);
+    out.append("\r\n", 2);
   }
-  char* cmd = nullptr;
-  int len = redisFormatCommandArgv(&cmd, static_cast<int>(argv.size()), argv.data(), lens.data());
-  if (len < 0 || cmd == nullptr) {
-    return false;
-  }
-  out.append(cmd, static_cast<std::size_t>(len));
-  redisFreeCommand(cmd);
-  return true;
 }
 
 bool closedByPeer(const boost::system::error_code& ec) {
@@ -96,7 +96,7 @@ Error RedisConnection::unavailable(std::string_view what, std::string_view detai
   return redisUnavailable(fmt::format("redis {}: {} ({})", settings_->endpoint.display(), what, detail));
 }
 
-void RedisConnection::submit(const std::vector<std::vector<std::string>>& commands, Handler handler) {
+void RedisConnection::submit(std::span<const std::vector<std::string>> commands, Handler handler) {
   if (state_ == State::Broken) { // the owner replaces broken connections; this is only a safety net
     post(executor_, std::move(handler), RedisOutcome{unavailable("connection failed", ""), false});
     return;
@@ -120,22 +120,18 @@ void RedisConnection::submit(const std::vector<std::vector<std::string>>& comman
       pending_.push_back(Pending{1, 0, {}, {}, deadline, false, "authentication failed", std::nullopt});
     }
     if (e.db != 0) {
-      appendCommand(out_, {"SELECT", std::to_string(e.db)});
+      const std::string select[] = {"SELECT", std::to_string(e.db)};
+      appendCommand(out_, select);
       pending_.push_back(Pending{1, 0, {}, {}, deadline, false, "cannot select the database", std::nullopt});
     }
     startConnect();
   }
-  std::size_t before = out_.size();
-  for (const auto& args : commands) {
-    if (!appendCommand(out_, args)) {
-      out_.resize(before);
-      post(executor_, std::move(handler), RedisOutcome{unavailable("out of memory", ""), false});
-      return;
-    }
-  }
   if (commands.empty()) {
     post(executor_, std::move(handler), RedisOutcome{std::vector<RedisReply>{}, false});
     return;
+  }
+  for (const auto& args : commands) {
+    appendCommand(out_, args);
   }
   Pending p;
   p.expected = commands.size();

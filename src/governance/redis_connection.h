@@ -3,11 +3,12 @@
 // which one thread runs): commands are queued, written in batches (all the commands queued during
 // one turn of the event loop go out in one write), and replies are matched to them in order.
 //
-// Built from Asio (TCP socket, timer) and hiredis's protocol pieces: redisFormatCommandArgv writes
-// each command in RESP and a redisReader parses the replies, so no Redis protocol code is hand
-// written here. (hiredis's own async API was the alternative; in the packaged 0.14 it has no command
-// timeouts and frees its context from inside callbacks, so driving it from Asio would take more code
-// than the socket and the queue below.)
+// Built from Asio (TCP socket, timer) and hiredis's reply parser (redisReader): the replies, the
+// untrusted bytes, are parsed by hiredis; the only protocol code here writes commands as RESP arrays
+// of bulk strings (a few lines, straight into the output buffer, where hiredis's formatter would
+// allocate per command). hiredis's own async API was the alternative; in the packaged 0.14 it has no
+// command timeouts and frees its context from inside callbacks, so driving it from Asio would take
+// more code than the socket and the queue below.
 //
 // Lifecycle: the first command starts connecting (AUTH and SELECT, when the URL asks for them, are
 // the first commands on the wire, pipelined with the rest). Any failure (refused, reset, closed by
@@ -23,6 +24,7 @@
 #include <deque>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -60,7 +62,7 @@ public:
   // Queues `commands` (binary-safe arguments); `handler` runs later (posted, never from inside this
   // call) with one reply per command, or the first error. A Redis error reply (e.g. NOSCRIPT) is an
   // Error whose message starts with "redis: " and Redis's own text; the other replies are still read.
-  void submit(const std::vector<std::vector<std::string>>& commands, Handler handler);
+  void submit(std::span<const std::vector<std::string>> commands, Handler handler);
 
   // Closes the socket and drops the queued handlers without running them (their io_context is
   // being destroyed).

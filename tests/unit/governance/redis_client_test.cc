@@ -73,7 +73,8 @@ asio::awaitable<void> pipelinedCall(RedisClient& client, int i, std::vector<std:
 
 asio::awaitable<void> incrExpectingFailure(RedisClient& client, std::vector<std::string>& errors, int total,
                                            asio::io_context& ctx) {
-  auto op = client.command(args({"INCR", "hung"})); // g++ 12: no braced lists inside co_await
+  const auto cmd = args({"INCR", "hung"}); // kept until the call is done; no braced lists inside co_await (g++ 12)
+  auto op = client.command(cmd);
   auto r = co_await std::move(op);
   errors.push_back(r.ok() ? std::string("answered") : r.error().message);
   if (static_cast<int>(errors.size()) == total) {
@@ -82,7 +83,8 @@ asio::awaitable<void> incrExpectingFailure(RedisClient& client, std::vector<std:
 }
 
 asio::awaitable<void> pingThenFlag(RedisClient& client, bool& finished) {
-  auto op = client.command(args({"PING"})); // g++ 12: no braced lists inside co_await
+  const auto cmd = args({"PING"}); // kept until the call is done; no braced lists inside co_await (g++ 12)
+  auto op = client.command(cmd);
   co_await std::move(op);
   finished = true;
 }
