@@ -3,16 +3,13 @@
 // of a request's limits is one Lua script, so it is atomic across replicas; settle is another. Keys
 // expire at their window's end plus a grace period (for requests still running at the boundary).
 //
-// hiredis calls block, so they run on a small thread pool of this backend's own, never on the
-// request worker threads.
+// Redis is called without blocking from the worker that handles the request, on that worker's own
+// pipelined connection (redis_client.h): admit and settle are one EVALSHA each, no thread hand-off.
 #include <openssl/sha.h>
 
-#include <boost/asio/thread_pool.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <charconv>
 #include <optional>
 
-#include "core/offload.h"
 #include "governance/counters.h"
 #include "governance/counters_util.h"
 #include "governance/redis_client.h"
@@ -21,7 +18,6 @@ namespace hd::governance {
 namespace {
 
 constexpr std::int64_t kGraceMs = 15 * 60 * 1000; // a request may finish up to 15 minutes after its window
-constexpr std::size_t kThreads = 4;
 constexpr std::chrono::milliseconds kTimeout{1000};
 constexpr std::string_view kPrefix = "hd:cnt:";
 
@@ -93,57 +89,19 @@ struct Script {
 class RedisCounters final : public Counters {
 public:
   explicit RedisCounters(RedisEndpoint endpoint)
-      : client_(std::move(endpoint), kTimeout, kThreads),
-        pool_(kThreads), admit_{kAdmitScript, sha1Hex(kAdmitScript)}, settle_{kSettleScript, sha1Hex(kSettleScript)} {}
-
-  ~RedisCounters() override { pool_.join(); }
+      : client_(std::move(endpoint), kTimeout), admit_{kAdmitScript, sha1Hex(kAdmitScript)},
+        settle_{kSettleScript, sha1Hex(kSettleScript)} {}
 
   std::string_view type() const override { return "redis"; }
 
   boost::asio::awaitable<Result<Admission>> admit(const std::vector<Limit>& limits, Amounts estimate) override {
-    auto work = [this, limits, estimate]() { return admitSync(limits, estimate); };
-    auto op = onPool(std::move(work)); // named: no temporary with a destructor inside the co_await
-    co_return co_await std::move(op);
-  }
-
-  boost::asio::awaitable<Result<Ok>> settle(const std::vector<Limit>& limits, Amounts estimate,
-                                            Amounts actual) override {
-    auto work = [this, limits, estimate, actual]() { return settleSync(limits, estimate, actual); };
-    auto op = onPool(std::move(work)); // named: no temporary with a destructor inside the co_await
-    co_return co_await std::move(op);
-  }
-
-  boost::asio::awaitable<Result<std::vector<CounterValue>>> read(const std::vector<Limit>& limits) override {
-    auto work = [this, limits]() { return readSync(limits); };
-    auto op = onPool(std::move(work)); // named: no temporary with a destructor inside the co_await
-    co_return co_await std::move(op);
-  }
-
-private:
-  // Awaits `f()` run on the Redis threads.
-  template <class F> boost::asio::awaitable<std::invoke_result_t<F>> onPool(F f) {
-    co_return co_await runOn(pool_, std::move(f));
-  }
-
-  Result<RedisReply> eval(const Script& s, const std::vector<std::string>& keys, const std::vector<std::string>& args) {
-    std::vector<std::string> cmd{"EVALSHA", s.sha, std::to_string(keys.size())};
-    cmd.insert(cmd.end(), keys.begin(), keys.end());
-    cmd.insert(cmd.end(), args.begin(), args.end());
-    auto r = client_.command(cmd);
-    if (!r.ok() && r.error().message.find("NOSCRIPT") != std::string::npos) {
-      cmd[0] = "EVAL";
-      cmd[1] = std::string(s.text); // also loads it into the script cache for the next EVALSHA
-      r = client_.command(cmd);
-    }
-    return r;
-  }
-
-  Result<Admission> admitSync(const std::vector<Limit>& limits, Amounts estimate) {
     if (limits.empty()) {
-      return Admission{true, 0, 0};
+      co_return Admission{true, 0, 0};
     }
     std::vector<std::string> keys;
     std::vector<std::string> args;
+    keys.reserve(limits.size());
+    args.reserve(limits.size() * 4);
     for (const Limit& l : limits) {
       keys.push_back(redisKey(l));
       std::int64_t amount = 1;
@@ -157,22 +115,24 @@ private:
       args.push_back(std::to_string(amount));
       args.push_back(expireAt(l));
     }
-    auto r = eval(admit_, keys, args);
+    auto op = eval(admit_, std::move(keys), std::move(args)); // named: no temporary inside the co_await
+    auto r = co_await std::move(op);
     if (!r.ok()) {
-      return r.error();
+      co_return r.error();
     }
     if (r->type != RedisReply::Type::Integer || r->integer < 0 ||
         r->integer > static_cast<std::int64_t>(limits.size())) {
-      return redisUnavailable("redis: unexpected reply to the admission script");
+      co_return redisUnavailable("redis: unexpected reply to the admission script");
     }
     if (r->integer == 0) {
-      return Admission{true, 0, 0};
+      co_return Admission{true, 0, 0};
     }
     auto index = static_cast<std::size_t>(r->integer - 1);
-    return Admission{false, index, std::max<std::int64_t>(0, limits[index].window.end_ms - systemNowMs())};
+    co_return Admission{false, index, std::max<std::int64_t>(0, limits[index].window.end_ms - systemNowMs())};
   }
 
-  Result<Ok> settleSync(const std::vector<Limit>& limits, Amounts estimate, Amounts actual) {
+  boost::asio::awaitable<Result<Ok>> settle(const std::vector<Limit>& limits, Amounts estimate,
+                                            Amounts actual) override {
     std::vector<std::string> keys;
     std::vector<std::string> args;
     for (const Limit& l : limits) {
@@ -186,27 +146,29 @@ private:
       args.push_back(expireAt(l));
     }
     if (keys.empty()) {
-      return Ok{};
+      co_return Ok{};
     }
-    auto r = eval(settle_, keys, args);
+    auto op = eval(settle_, std::move(keys), std::move(args)); // named: no temporary inside the co_await
+    auto r = co_await std::move(op);
     if (!r.ok()) {
-      return r.error();
+      co_return r.error();
     }
-    return Ok{};
+    co_return Ok{};
   }
 
-  Result<std::vector<CounterValue>> readSync(const std::vector<Limit>& limits) {
+  boost::asio::awaitable<Result<std::vector<CounterValue>>> read(const std::vector<Limit>& limits) override {
     std::vector<std::vector<std::string>> cmds;
     for (const Limit& l : limits) {
       cmds.push_back({"HMGET", redisKey(l), "u", "r"});
     }
     std::vector<CounterValue> out;
     if (cmds.empty()) {
-      return out;
+      co_return out;
     }
-    auto replies = client_.pipeline(cmds);
+    auto op = client_.pipeline(cmds); // named: no temporary inside the co_await
+    auto replies = co_await std::move(op);
     if (!replies.ok()) {
-      return replies.error();
+      co_return replies.error();
     }
     auto num = [](const RedisReply& r) -> std::int64_t {
       std::int64_t v = 0;
@@ -217,15 +179,40 @@ private:
     };
     for (const auto& r : replies.value()) {
       if (r.type != RedisReply::Type::Array || r.elements.size() != 2) {
-        return redisUnavailable("redis: unexpected reply to HMGET");
+        co_return redisUnavailable("redis: unexpected reply to HMGET");
       }
       out.push_back(CounterValue{num(r.elements[0]), num(r.elements[1])});
     }
-    return out;
+    co_return out;
+  }
+
+private:
+  // EVALSHA; on NOSCRIPT (a restarted or flushed Redis) EVAL, which also loads it for the next EVALSHA.
+  boost::asio::awaitable<Result<RedisReply>> eval(const Script& s, std::vector<std::string> keys,
+                                                  std::vector<std::string> args) {
+    std::vector<std::string> cmd;
+    cmd.reserve(3 + keys.size() + args.size());
+    cmd.emplace_back("EVALSHA");
+    cmd.push_back(s.sha);
+    cmd.push_back(std::to_string(keys.size()));
+    for (auto& k : keys) {
+      cmd.push_back(std::move(k));
+    }
+    for (auto& a : args) {
+      cmd.push_back(std::move(a));
+    }
+    auto first = client_.command(cmd); // named: no temporary inside the co_await
+    auto r = co_await std::move(first);
+    if (!r.ok() && r.error().message.find("NOSCRIPT") != std::string::npos) {
+      cmd[0] = "EVAL";
+      cmd[1] = std::string(s.text);
+      auto again = client_.command(cmd);
+      r = co_await std::move(again);
+    }
+    co_return r;
   }
 
   RedisClient client_;
-  boost::asio::thread_pool pool_;
   Script admit_;
   Script settle_;
 };

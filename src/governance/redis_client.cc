@@ -1,14 +1,20 @@
-// hiredis does the wire protocol (RESP); this file adds URL parsing, the connection pool,
-// timeouts and error mapping.
+// URL parsing, and the client: which connection a call uses (one per io_context, kept by an Asio
+// service) and the one resend after a connection the server had closed. The connection itself is in
+// redis_connection.cc.
 #include "governance/redis_client.h"
 
 #include <fmt/format.h>
-#include <hiredis/hiredis.h>
-#include <sys/time.h>
 
+#include <atomic>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/execution_context.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/url/parse.hpp>
-#include <cerrno>
 #include <charconv>
+#include <unordered_map>
+
+#include "governance/redis_connection.h"
 
 namespace hd::governance {
 namespace {
@@ -26,61 +32,31 @@ bool parseInt(std::string_view s, int lo, int hi, int& out) {
   return true;
 }
 
-RedisReply convert(const redisReply* r) {
-  RedisReply out;
-  switch (r->type) {
-  case REDIS_REPLY_INTEGER:
-    out.type = RedisReply::Type::Integer;
-    out.integer = r->integer;
-    break;
-  case REDIS_REPLY_STRING:
-    out.type = RedisReply::Type::String;
-    out.str.assign(r->str, r->len);
-    break;
-  case REDIS_REPLY_STATUS:
-    out.type = RedisReply::Type::Status;
-    out.str.assign(r->str, r->len);
-    break;
-  case REDIS_REPLY_ARRAY:
-    out.type = RedisReply::Type::Array;
-    for (std::size_t i = 0; i < r->elements; ++i) {
-      out.elements.push_back(convert(r->element[i]));
+// The connections of one io_context, one per client. Touched only from that io_context's thread
+// (one thread runs it); destroyed with the io_context.
+class ConnectionRegistry final : public boost::asio::execution_context::service {
+public:
+  using key_type = ConnectionRegistry;
+  static inline boost::asio::execution_context::id id;
+
+  explicit ConnectionRegistry(boost::asio::execution_context& ctx) : service(ctx) {}
+
+  std::shared_ptr<RedisConnection>& slot(std::uint64_t client) { return connections_[client]; }
+
+private:
+  void shutdown() override {
+    for (auto& [client, c] : connections_) {
+      if (c) {
+        c->abandon();
+      }
     }
-    break;
-  default:
-    out.type = RedisReply::Type::Nil;
-    break;
+    connections_.clear();
   }
-  return out;
-}
 
-struct ReplyDeleter {
-  void operator()(redisReply* r) const { freeReplyObject(r); }
+  std::unordered_map<std::uint64_t, std::shared_ptr<RedisConnection>> connections_;
 };
-using ReplyPtr = std::unique_ptr<redisReply, ReplyDeleter>;
 
-// Runs argv on `c`; a null reply is a connection failure (c->err says which).
-ReplyPtr run(redisContext* c, const std::vector<std::string>& args) {
-  std::vector<const char*> argv;
-  std::vector<std::size_t> lens;
-  argv.reserve(args.size());
-  lens.reserve(args.size());
-  for (const auto& a : args) {
-    argv.push_back(a.data());
-    lens.push_back(a.size());
-  }
-  return ReplyPtr(
-      static_cast<redisReply*>(redisCommandArgv(c, static_cast<int>(argv.size()), argv.data(), lens.data())));
-}
-
-timeval toTimeval(std::chrono::milliseconds ms) {
-  timeval tv{};
-  tv.tv_sec = static_cast<decltype(tv.tv_sec)>(ms.count() / 1000);
-  tv.tv_usec = static_cast<decltype(tv.tv_usec)>((ms.count() % 1000) * 1000);
-  return tv;
-}
-
-constexpr const char* kPeerClosed = "connection closed by the server";
+std::atomic<std::uint64_t> next_client_id{1};
 
 } // namespace
 
@@ -143,165 +119,51 @@ Result<RedisEndpoint> parseRedisUrl(std::string_view url) {
   return e;
 }
 
-RedisClient::RedisClient(RedisEndpoint endpoint, std::chrono::milliseconds timeout, std::size_t max_idle)
-    : endpoint_(std::move(endpoint)), timeout_(timeout), max_idle_(max_idle) {}
+RedisClient::RedisClient(RedisEndpoint endpoint, std::chrono::milliseconds timeout)
+    : settings_(std::make_shared<const RedisSettings>(RedisSettings{std::move(endpoint), timeout})),
+      id_(next_client_id.fetch_add(1)) {}
 
-RedisClient::~RedisClient() {
-  for (redisContext* c : idle_) {
-    redisFree(c);
-  }
+const RedisEndpoint& RedisClient::endpoint() const {
+  return settings_->endpoint;
 }
 
-Error RedisClient::failure(redisContext* c, std::string_view what) const {
-  std::string detail = c != nullptr && c->err != 0 ? std::string(c->errstr) : std::string("no reply");
-  return redisUnavailable(fmt::format("redis {}: {} ({})", endpoint_.display(), what, detail));
-}
-
-Result<redisContext*> RedisClient::acquire(bool* reused) {
-  {
-    std::lock_guard lock(mu_);
-    if (!idle_.empty()) {
-      redisContext* c = idle_.back();
-      idle_.pop_back();
-      *reused = true;
-      return c;
-    }
-  }
-  *reused = false;
-  redisContext* c = redisConnectWithTimeout(endpoint_.host.c_str(), endpoint_.port, toTimeval(timeout_));
-  if (c == nullptr) {
-    return redisUnavailable(fmt::format("redis {}: cannot connect (out of memory)", endpoint_.display()));
-  }
-  if (c->err != 0) {
-    Error e = failure(c, "cannot connect");
-    redisFree(c);
-    return e;
-  }
-  if (redisSetTimeout(c, toTimeval(timeout_)) != REDIS_OK) {
-    Error e = failure(c, "cannot set the command timeout");
-    redisFree(c);
-    return e;
-  }
-  auto handshake = [&](const std::vector<std::string>& args, std::string_view what) -> std::optional<Error> {
-    ReplyPtr r = run(c, args);
-    if (!r) {
-      return failure(c, what);
-    }
-    if (r->type == REDIS_REPLY_ERROR) {
-      // Redis's text, not ours: it never contains the password.
-      return redisUnavailable(
-          fmt::format("redis {}: {}: {}", endpoint_.display(), what, std::string_view(r->str, r->len)));
-    }
-    return std::nullopt;
-  };
-  if (!endpoint_.password.empty()) {
-    std::vector<std::string> auth{"AUTH"};
-    if (!endpoint_.username.empty()) {
-      auth.push_back(endpoint_.username);
-    }
-    auth.push_back(endpoint_.password);
-    if (auto err = handshake(auth, "authentication failed")) {
-      redisFree(c);
-      return *err;
-    }
-  }
-  if (endpoint_.db != 0) {
-    if (auto err = handshake({"SELECT", std::to_string(endpoint_.db)}, "cannot select the database")) {
-      redisFree(c);
-      return *err;
-    }
-  }
-  return c;
-}
-
-void RedisClient::release(redisContext* c, bool healthy) {
-  if (healthy && c->err == 0) {
-    std::lock_guard lock(mu_);
-    if (idle_.size() < max_idle_) {
-      idle_.push_back(c);
-      return;
-    }
-  }
-  redisFree(c);
-}
-
-Result<RedisReply> RedisClient::command(const std::vector<std::string>& args) {
-  auto r = pipeline({args});
+boost::asio::awaitable<Result<RedisReply>> RedisClient::command(const std::vector<std::string>& args) {
+  auto op = run(std::span<const std::vector<std::string>>(&args, 1)); // named: no temporary in the co_await
+  auto r = co_await std::move(op);
   if (!r.ok()) {
-    return r.error();
+    co_return r.error();
   }
-  return std::move(r.value().front());
+  co_return std::move(r.value().front());
 }
 
-Result<std::vector<RedisReply>> RedisClient::pipeline(const std::vector<std::vector<std::string>>& commands) {
-  auto r = pipelineOnce(commands);
-  if (!r.ok() && r.error().message.find(kPeerClosed) != std::string::npos) {
-    // An idle connection the server had closed (Redis restarted): nothing ran on the new server, so
-    // drop the idle connections and try once more on a fresh one.
-    dropIdle();
-    r = pipelineOnce(commands);
-  }
-  return r;
+boost::asio::awaitable<Result<std::vector<RedisReply>>>
+RedisClient::pipeline(const std::vector<std::vector<std::string>>& commands) {
+  auto op = run(commands); // named: no temporary in the co_await
+  co_return co_await std::move(op);
 }
 
-void RedisClient::dropIdle() {
-  std::vector<redisContext*> idle;
-  {
-    std::lock_guard lock(mu_);
-    idle.swap(idle_);
-  }
-  for (redisContext* c : idle) {
-    redisFree(c);
-  }
-}
-
-Result<std::vector<RedisReply>> RedisClient::pipelineOnce(const std::vector<std::vector<std::string>>& commands) {
-  bool reused = false;
-  auto conn = acquire(&reused);
-  if (!conn.ok()) {
-    return conn.error();
-  }
-  redisContext* c = conn.value();
-  // Whether a failure means the server closed this (reused) connection before it ran anything.
-  auto closedByPeer = [&] {
-    return reused && (c->err == REDIS_ERR_EOF || (c->err == REDIS_ERR_IO && (errno == ECONNRESET || errno == EPIPE)));
-  };
-  for (const auto& args : commands) {
-    std::vector<const char*> argv;
-    std::vector<std::size_t> lens;
-    for (const auto& a : args) {
-      argv.push_back(a.data());
-      lens.push_back(a.size());
+boost::asio::awaitable<Result<std::vector<RedisReply>>>
+RedisClient::run(std::span<const std::vector<std::string>> commands) {
+  namespace asio = boost::asio;
+  auto executor = co_await asio::this_coro::executor;
+  auto& registry = asio::use_service<ConnectionRegistry>(
+      asio::query(executor, asio::execution::context_as<asio::execution_context&>));
+  for (int attempt = 0;; ++attempt) {
+    std::shared_ptr<RedisConnection>& slot = registry.slot(id_);
+    if (!slot || slot->broken()) {
+      slot = std::make_shared<RedisConnection>(executor, settings_);
     }
-    if (redisAppendCommandArgv(c, static_cast<int>(argv.size()), argv.data(), lens.data()) != REDIS_OK) {
-      Error e = failure(c, closedByPeer() ? kPeerClosed : "command failed");
-      release(c, false);
-      return e;
+    auto initiate = [conn = slot, commands](RedisConnection::Handler handler) {
+      conn->submit(commands, std::move(handler));
+    };
+    auto op = asio::async_initiate<const asio::use_awaitable_t<>&, void(RedisOutcome)>(std::move(initiate),
+                                                                                       asio::use_awaitable);
+    RedisOutcome outcome = co_await std::move(op);
+    if (outcome.retryable && attempt == 0) {
+      continue; // Redis closed the idle connection (restarted): nothing ran, send it once more
     }
+    co_return std::move(outcome.result);
   }
-  std::vector<RedisReply> out;
-  std::optional<Error> first_error;
-  for (std::size_t i = 0; i < commands.size(); ++i) {
-    void* raw = nullptr;
-    if (redisGetReply(c, &raw) != REDIS_OK || raw == nullptr) {
-      Error e = failure(c, closedByPeer() && i == 0 ? kPeerClosed : "command failed");
-      release(c, false);
-      return e;
-    }
-    ReplyPtr r(static_cast<redisReply*>(raw));
-    if (r->type == REDIS_REPLY_ERROR) {
-      if (!first_error) {
-        first_error = redisUnavailable(fmt::format("redis: {}", std::string_view(r->str, r->len)));
-      }
-      continue; // read every reply so the connection stays in step
-    }
-    out.push_back(convert(r.get()));
-  }
-  release(c, true);
-  if (first_error) {
-    return *first_error;
-  }
-  return out;
 }
 
 } // namespace hd::governance

@@ -119,9 +119,9 @@ TEST(RedisCounters, AdmitSettleAndRead) {
   // The counters live in the selected database: db 0 is empty.
   RedisEndpoint e;
   e.port = server.port();
-  RedisClient client(e, std::chrono::milliseconds(1000), 1);
-  EXPECT_EQ(client.command({"DBSIZE"})->integer, 0);
-  ASSERT_TRUE(client.command({"SELECT", "3"}).ok());
+  RedisClient client(e, std::chrono::milliseconds(1000));
+  EXPECT_EQ(runSync(client.command({"DBSIZE"}))->integer, 0);
+  ASSERT_TRUE(runSync(client.command({"SELECT", "3"})).ok());
 }
 
 TEST(RedisCounters, TwoReplicasNeverOvershoot) {
@@ -182,11 +182,11 @@ TEST(RedisCounters, KeysExpireAfterTheirWindow) {
   ASSERT_TRUE(c);
   RedisEndpoint e;
   e.port = server.port();
-  RedisClient client(e, std::chrono::milliseconds(1000), 1);
+  RedisClient client(e, std::chrono::milliseconds(1000));
   Window w = currentHour();
   auto rph = limit("k:rph", LimitKind::Requests, 1, w);
   ASSERT_TRUE(runSync(c->admit({rph}, {}))->admitted);
-  auto ttl = client.command({"PTTL", "hd:cnt:k:rph@" + std::to_string(w.start_ms)});
+  auto ttl = runSync(client.command({"PTTL", "hd:cnt:k:rph@" + std::to_string(w.start_ms)}));
   ASSERT_TRUE(ttl.ok());
   std::int64_t expect = w.end_ms + 15 * 60 * 1000 - systemNowMs();
   EXPECT_GT(ttl->integer, expect - 5000);
@@ -196,7 +196,7 @@ TEST(RedisCounters, KeysExpireAfterTheirWindow) {
   auto stale = limit("k:old", LimitKind::Spend, 100, old);
   ASSERT_TRUE(runSync(c->admit({stale}, {50, 0}))->admitted);
   ASSERT_TRUE(runSync(c->settle({stale}, {50, 0}, {50, 0})).ok());
-  EXPECT_EQ(client.command({"EXISTS", "hd:cnt:k:old@" + std::to_string(old.start_ms)})->integer, 0);
+  EXPECT_EQ(runSync(client.command({"EXISTS", "hd:cnt:k:old@" + std::to_string(old.start_ms)}))->integer, 0);
   EXPECT_EQ(runSync(c->read({stale}))->at(0).used, 0);
   Window next{w.end_ms, w.end_ms + 3'600'000};
   EXPECT_TRUE(runSync(c->admit({limit("k:rph", LimitKind::Requests, 1, next)}, {}))->admitted);
@@ -284,8 +284,8 @@ TEST(RedisCounters, ScriptsAreReloadedAfterAFlush) {
   ASSERT_TRUE(runSync(c->admit({rpm}, {}))->admitted);
   RedisEndpoint e;
   e.port = server.port();
-  RedisClient client(e, std::chrono::milliseconds(1000), 1);
-  ASSERT_TRUE(client.command({"SCRIPT", "FLUSH"}).ok()); // the next EVALSHA answers NOSCRIPT
+  RedisClient client(e, std::chrono::milliseconds(1000));
+  ASSERT_TRUE(runSync(client.command({"SCRIPT", "FLUSH"})).ok()); // the next EVALSHA answers NOSCRIPT
   auto r = runSync(c->admit({rpm}, {}));
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_TRUE(r->admitted);

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "governance/redis_client.h"
+#include "run_sync.h"
 
 extern char** environ;
 
@@ -144,8 +145,8 @@ private:
         pid_ = 0;
         return false;
       }
-      RedisClient client(e, std::chrono::milliseconds(200), 1);
-      auto r = client.command({"PING"});
+      RedisClient client(e, std::chrono::milliseconds(200));
+      auto r = runSync(client.command({"PING"}));
       if (r.ok()) {
         return true;
       }
