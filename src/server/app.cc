@@ -28,6 +28,7 @@
 #include "inbound/openai/chat.h"
 #include "obs/observe.h"
 #include "translate/openai/errors.h"
+#include "web/routes.h"
 
 namespace hd::server {
 
@@ -70,6 +71,7 @@ void addRoutes(http::Router& router, const config::Snapshot& snapshot, const api
   inbound::anthropic::registerRoutes(router, inbound::anthropic::Context{&snapshot});
   inbound::openai::registerRoutes(router, inbound::openai::Context{&snapshot});
   api::registerRoutes(router, api_ctx);
+  web::registerRoutes(router);
   router.setErrorRenderer([](std::string_view path, const Error& err) {
     if (path.substr(0, 11) == "/anthropic/" || path == "/anthropic") {
       return inbound::anthropic::errorBody(err);
