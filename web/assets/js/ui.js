@@ -79,6 +79,14 @@ export function numberOf(input, name) {
 
 export const DURATIONS = [['1m', 'minute'], ['1h', 'hour'], ['1d', 'day'], ['1w', 'week'], ['1M', 'month'], ['1Y', 'year']];
 
+/** "1M" -> "month", "30s" -> "30 seconds" (Heimdall's reset durations). */
+export function durationLabel(d) {
+  const m = /^(\d+)([smhdwMY])$/.exec(String(d ?? ''));
+  if (!m) return String(d ?? '');
+  const unit = { s: 'second', m: 'minute', h: 'hour', d: 'day', w: 'week', M: 'month', Y: 'year' }[m[2]];
+  return m[1] === '1' ? unit : `${m[1]} ${unit}s`;
+}
+
 export function durationSelect(name, value) {
   return h('select', { name }, DURATIONS.map(([v, l]) => h('option', { value: v, selected: v === value, text: `per ${l}` })));
 }

@@ -1,7 +1,7 @@
 // Governance > Teams and Customers: named groups whose budget all their virtual keys share.
 import { api } from '../api.js';
 import { h, clear, usd, errorBox, table } from '../dom.js';
-import { formModal, row, numberOf, durationSelect } from '../ui.js';
+import { formModal, row, numberOf, durationSelect, durationLabel } from '../ui.js';
 
 /** kind: 'team' | 'customer'. */
 export async function renderEntities(root, kind) {
@@ -35,7 +35,7 @@ export async function renderEntities(root, kind) {
     if (!b) return item.budget_id ? `shared budget ${item.budget_id}` : '—';
     const max = b.max_limit ?? b.monthly_limit_usd;
     const u = usageOf(item);
-    return `${u ? `${usd(u.current_usage_usd)} / ` : ''}${usd(max)} per ${b.reset_duration ?? '1M'}`;
+    return `${u ? `${usd(u.current_usage_usd)} / ` : ''}${usd(max)} per ${durationLabel(b.reset_duration ?? '1M')}`;
   }
 
   function draw() {

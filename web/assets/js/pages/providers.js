@@ -6,7 +6,10 @@ import { formModal, row } from '../ui.js';
 /** A secret or EnvVar field as the API shows it ({value, env_var, from_env}) in a form fit for display. */
 export function shown(v) {
   if (v === null || v === undefined || v === '') return '—';
-  if (typeof v === 'object') return v.env_var || (v.value === '***' ? '(secret)' : String(v.value ?? '—'));
+  if (typeof v === 'object') {
+    if (v.value === '***' || v.value === undefined) return v.env_var || '(secret)';
+    return v.env_var ? `${v.value} (${v.env_var})` : String(v.value);
+  }
   return String(v);
 }
 
