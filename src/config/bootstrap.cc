@@ -52,33 +52,33 @@ Result<Ok> readBool(const js::object& o, const char* field, const std::string& p
   return Ok{};
 }
 
-Result<Ok> parseStore(const js::value& v, const EnvLookup& env, StoreSettings& s) {
+Result<Ok> parseStore(const js::value& v, const EnvLookup& env, StoreSettings& s,
+                      const std::string& name = "config_store") {
   if (!v.is_object()) {
-    return bad("config_store", "expected an object");
+    return bad(name, "expected an object");
   }
   const auto& o = v.get_object();
-  if (auto r = readBool(o, "enabled", "config_store", s.enabled); !r) {
+  if (auto r = readBool(o, "enabled", name, s.enabled); !r) {
     return r;
   }
-  if (auto r = readString(o, "type", "config_store", env, s.type); !r) {
+  if (auto r = readString(o, "type", name, env, s.type); !r) {
     return r;
   }
   if (s.type != "sqlite" && s.type != "postgres") {
-    return bad("config_store.type",
-               fmt::format("unsupported store \"{}\" (expected \"sqlite\" or \"postgres\")", s.type));
+    return bad(name + ".type", fmt::format("unsupported store \"{}\" (expected \"sqlite\" or \"postgres\")", s.type));
   }
   const auto* c = o.if_contains("config");
   if (c == nullptr || c->is_null()) {
     if (s.type == "postgres" && s.enabled) {
-      return bad("config_store.config", "required for postgres (host, port, user, password, db_name, ssl_mode)");
+      return bad(name + ".config", "required for postgres (host, port, user, password, db_name, ssl_mode)");
     }
     return Ok{};
   }
   if (!c->is_object()) {
-    return bad("config_store.config", "expected an object");
+    return bad(name + ".config", "expected an object");
   }
   const auto& co = c->get_object();
-  const std::string p = "config_store.config";
+  const std::string p = name + ".config";
   if (s.type == "sqlite") {
     return readString(co, "path", p, env, s.sqlite_path);
   }
@@ -130,6 +130,11 @@ Result<Bootstrap> parseBootstrap(const js::value* root, const EnvLookup& env) {
     const auto& o = root->get_object();
     if (const auto* v = o.if_contains("config_store"); v != nullptr && !v->is_null()) {
       if (auto r = parseStore(*v, env, b.config_store); !r) {
+        return r.error();
+      }
+    }
+    if (const auto* v = o.if_contains("logs_store"); v != nullptr && !v->is_null()) {
+      if (auto r = parseStore(*v, env, b.logs_store, "logs_store"); !r) {
         return r.error();
       }
     }

@@ -547,6 +547,13 @@ ClientConfig parseClient(Reader& r, const js::value& v, const std::string& path)
   if (const auto* x = o.if_contains("disable_content_logging")) {
     c.disable_content_logging = r.boolean(*x, path + ".disable_content_logging");
   }
+  if (const auto* x = o.if_contains("log_retention_days")) {
+    auto days = r.nonNegativeInt(*x, path + ".log_retention_days");
+    if (days > 36500) {
+      fail(path + ".log_retention_days", "expected at most 36500 days (0 keeps records forever)");
+    }
+    c.log_retention_days = static_cast<int>(days);
+  }
   if (const auto* x = o.if_contains("enforce_auth_on_inference")) {
     c.enforce_auth_on_inference = r.boolean(*x, path + ".enforce_auth_on_inference");
   }

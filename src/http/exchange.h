@@ -85,6 +85,13 @@ public:
   void clientGone();
   bool isClientGone() const { return client_gone_; }
 
+  // Connection takeover (WebSocket): instead of answering, a handler may hand the connection to `fn`,
+  // which the server runs once the handler has returned, with the connection's stream and the request;
+  // the connection closes when it ends.
+  using Takeover = std::function<asio::awaitable<void>(beast::tcp_stream&, const Request&)>;
+  void takeOver(Takeover fn) { takeover_ = std::move(fn); }
+  const Takeover& takeover() const { return takeover_; }
+
 private:
   void common(bhttp::fields& f);
   // Notes response body bytes for the request record: the content (when captured, capped) and, for
@@ -106,6 +113,7 @@ private:
   std::size_t bytes_sent_ = 0;
   std::chrono::steady_clock::time_point last_chunk_{};
   std::function<void()> on_gone_;
+  Takeover takeover_;
   RequestScope scope_;
 };
 

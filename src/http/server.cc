@@ -273,6 +273,13 @@ asio::awaitable<void> Server::session(asio::ip::tcp::socket socket, Worker& work
     WorkerContext wc{&worker.pool, &worker.rng, worker.index};
     ServerExchange ex(req, stream, wc, request_id, draining_.load());
     co_await (router_.dispatch(ex) || watchClient(stream, buffer, ex));
+    if (ex.takeover() && !ex.responded() && !ex.isClientGone()) {
+      // A WebSocket: the connection is the handler's until it ends; it counts as idle for draining
+      // (stop() cancels its stream, which ends it).
+      state.busy = false;
+      co_await ex.takeover()(stream, req);
+      break;
+    }
     if (!ex.responded() && !ex.isClientGone()) {
       Error err = Error::internal("the handler produced no response");
       co_await ex.sendJson(500, router_.renderError(path, err));

@@ -26,6 +26,8 @@
 #include "inbound/anthropic/errors.h"
 #include "inbound/anthropic/handlers.h"
 #include "inbound/openai/chat.h"
+#include "logs/routes.h"
+#include "logs/service.h"
 #include "obs/observe.h"
 #include "translate/openai/errors.h"
 #include "web/routes.h"
@@ -145,9 +147,18 @@ int serve(const ServeOptions& opts) {
 
   // Finished requests go to the hub's sinks (request log, metrics, traces, live feed).
   obs::Hub hub;
+  auto log_service = logs::LogService::open((*svc)->bootstrap().logs_store, app_dir, snapshot);
+  if (!log_service) {
+    return fail(log_service.error().message);
+  }
+  if (*log_service) {
+    hub.add((*log_service)->writer());
+    hub.add((*log_service)->feed());
+  }
 
   http::Router router;
   addRoutes(router, snapshot, api_ctx);
+  logs::registerRoutes(router, api_ctx, log_service->get());
   gate::GateContext gate_ctx{&snapshot, counters.get(), &governance::Pricing::builtin(), &router};
   gate::governInferenceRoutes(router, gate_ctx);
   obs::ObserveContext obs_ctx{&snapshot, &governance::Pricing::builtin(), &hub};
@@ -219,6 +230,9 @@ int serve(const ServeOptions& opts) {
   std::size_t left = server.stop(std::chrono::seconds(opts.drain_timeout_seconds));
   if (left > 0) {
     spdlog::warn("drain timeout: {} connection(s) were still busy and have been closed", left);
+  }
+  if (*log_service) {
+    (*log_service)->stop(); // writes what is still queued
   }
   spdlog::info("heimdall stopped");
   return 0;

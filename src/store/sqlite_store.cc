@@ -8,6 +8,7 @@
 
 #include "store/config_store.h"
 #include "store/schema.h"
+#include "store/sqlite_stmt.h"
 
 namespace hd::store {
 namespace {
@@ -16,36 +17,6 @@ std::int64_t nowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
-
-class Stmt {
-public:
-  Stmt(sqlite3* db, const char* sql) : db_(db) { rc_ = sqlite3_prepare_v2(db, sql, -1, &st_, nullptr); }
-  ~Stmt() { sqlite3_finalize(st_); }
-  Stmt(const Stmt&) = delete;
-  Stmt& operator=(const Stmt&) = delete;
-
-  bool ok() const { return rc_ == SQLITE_OK; }
-  Stmt& bind(int i, const std::string& s) {
-    sqlite3_bind_text(st_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  Stmt& bind(int i, std::int64_t v) {
-    sqlite3_bind_int64(st_, i, v);
-    return *this;
-  }
-  int step() { return sqlite3_step(st_); }
-  std::string text(int col) const {
-    const auto* p = sqlite3_column_text(st_, col);
-    return p == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(p));
-  }
-  std::int64_t int64(int col) const { return sqlite3_column_int64(st_, col); }
-  std::string error() const { return sqlite3_errmsg(db_); }
-
-private:
-  sqlite3* db_;
-  sqlite3_stmt* st_ = nullptr;
-  int rc_;
-};
 
 class SqliteStore final : public ConfigStore {
 public:

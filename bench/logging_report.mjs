@@ -1,0 +1,31 @@
+// Renders bench/logging.sh's JSON lines as Markdown: throughput per variant and scenario (mean over
+// rounds) with its ratio to "off" measured in the same run, latency percentiles, and what was stored.
+import fs from 'node:fs';
+
+const lines = fs.readFileSync(process.argv[2], 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+const meta = lines.find((l) => l.kind === 'meta') ?? {};
+const runs = lines.filter((l) => l.kind === 'wrk');
+const scenarios = [...new Set(runs.map((r) => r.scenario))];
+const variants = ['off', 'meta', 'content'];
+const label = { off: 'log off', meta: 'log on, no content', content: 'log on, with content' };
+const mean = (xs) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
+const rps = (r) => (r.wrk.duration_us ? (r.wrk.requests * 1e6) / r.wrk.duration_us : 0);
+
+const out = [];
+out.push(`# Request log cost (bench/logging.sh)`, '');
+out.push(`${meta.date ?? ''}, commit ${meta.commit ?? '?'}, ${meta.cpus} CPUs (${meta.cpu_model ?? '?'}), heimdall --workers 1 on core ${meta.proxy_core}, wrk and upstream nginx on core ${meta.load_core}; ${meta.conns} connections, ${meta.duration} per run after ${meta.warmup} warm-up, ${meta.rounds} rounds (order reversed every other round). Load average before/after: ${meta.loadavg_before} / ${meta.loadavg_after}.`, '');
+out.push('| scenario | variant | req/s (mean) | vs off | p50 ms | p99 ms | non-2xx |', '|---|---|---:|---:|---:|---:|---:|');
+for (const s of scenarios) {
+  const base = mean(runs.filter((r) => r.scenario === s && r.variant === 'off').map(rps));
+  for (const v of variants) {
+    const rs = runs.filter((r) => r.scenario === s && r.variant === v);
+    if (!rs.length) continue;
+    const m = mean(rs.map(rps));
+    out.push(`| ${s} | ${label[v]} | ${m.toFixed(0)} | ${base ? `${((m / base) * 100).toFixed(1)}%` : '-'} | ${(mean(rs.map((r) => r.wrk.p50_us)) / 1000).toFixed(2)} | ${(mean(rs.map((r) => r.wrk.p99_us)) / 1000).toFixed(2)} | ${rs.reduce((a, r) => a + (r.wrk.err_status ?? 0), 0)} |`);
+  }
+}
+out.push('', '| instance | requests served | records stored | dropped | logs.db bytes |', '|---|---:|---:|---:|---:|');
+for (const s of lines.filter((l) => l.kind === 'stored')) {
+  out.push(`| ${s.instance} | ${s.served} | ${s.stored} | ${s.dropped} | ${s.db_bytes} |`);
+}
+console.log(out.join('\n'));

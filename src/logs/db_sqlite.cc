@@ -1,0 +1,138 @@
+// The request log's SQLite connection (logs.db in the app dir by default).
+
+#include <fmt/format.h>
+#include <sqlite3.h>
+
+#include <map>
+
+#include "logs/db.h"
+#include "store/sqlite_stmt.h"
+
+namespace hd::logs {
+
+namespace {
+
+class SqliteDb final : public Db {
+public:
+  SqliteDb(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  ~SqliteDb() override {
+    cache_.clear();
+    sqlite3_close_v2(db_);
+  }
+
+  Dialect dialect() const override { return Dialect::Sqlite; }
+  std::string describe() const override { return "sqlite " + path_; }
+
+  Error fail(const std::string& what) const { return Error::internal(fmt::format("logs store ({}): {}", path_, what)); }
+
+  Result<store::Stmt*> prepare(const std::string& sql, const std::vector<SqlValue>& params) {
+    auto it = cache_.find(sql);
+    if (it == cache_.end()) {
+      if (cache_.size() > 256) {
+        cache_.clear(); // ad-hoc filter combinations: keep the cache bounded
+      }
+      auto st = std::make_unique<store::Stmt>(db_, sql.c_str());
+      if (!st->ok()) {
+        return fail(st->error());
+      }
+      it = cache_.emplace(sql, std::move(st)).first;
+    }
+    auto* st = it->second.get();
+    st->reset();
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      int n = static_cast<int>(i) + 1;
+      std::visit(
+          [&](const auto& v) {
+            using T = std::decay_t<decltype(v)>;
+            if constexpr (std::is_same_v<T, std::monostate>) {
+              st->bindNull(n);
+            } else {
+              st->bind(n, v);
+            }
+          },
+          params[i]);
+    }
+    return st;
+  }
+
+  Result<std::vector<Row>> query(const std::string& sql, const std::vector<SqlValue>& params) override {
+    auto st = prepare(sql, params);
+    if (!st) {
+      return st.error();
+    }
+    std::vector<Row> out;
+    int rc;
+    int cols = -1;
+    while ((rc = (*st)->step()) == SQLITE_ROW) {
+      if (cols < 0) {
+        cols = (*st)->columns();
+      }
+      Row row;
+      row.reserve(static_cast<std::size_t>(cols));
+      for (int c = 0; c < cols; ++c) {
+        row.push_back((*st)->isNull(c) ? std::nullopt : std::optional<std::string>((*st)->text(c)));
+      }
+      out.push_back(std::move(row));
+    }
+    if (rc != SQLITE_DONE) {
+      auto msg = (*st)->error();
+      (*st)->reset();
+      return fail(msg);
+    }
+    (*st)->reset();
+    return out;
+  }
+
+  Result<std::int64_t> execute(const std::string& sql, const std::vector<SqlValue>& params) override {
+    auto st = prepare(sql, params);
+    if (!st) {
+      return st.error();
+    }
+    int rc = (*st)->step();
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+      auto msg = (*st)->error();
+      (*st)->reset();
+      return fail(msg);
+    }
+    (*st)->reset();
+    return static_cast<std::int64_t>(sqlite3_changes64(db_));
+  }
+
+  Result<Ok> script(const std::string& sql) override {
+    char* err = nullptr;
+    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+      std::string msg = err != nullptr ? err : sqlite3_errmsg(db_);
+      sqlite3_free(err);
+      return fail(msg);
+    }
+    return Ok{};
+  }
+  Result<Ok> begin() override { return script("BEGIN IMMEDIATE"); }
+  Result<Ok> commit() override { return script("COMMIT"); }
+  void rollback() override { (void)script("ROLLBACK"); }
+
+private:
+  sqlite3* db_;
+  std::string path_;
+  std::map<std::string, std::unique_ptr<store::Stmt>> cache_;
+};
+
+} // namespace
+
+Result<std::unique_ptr<Db>> openSqliteDb(const std::string& path) {
+  sqlite3* db = nullptr;
+  int rc =
+      sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    sqlite3_close_v2(db);
+    return Error::internal(fmt::format("logs store ({}): cannot open: {}", path, msg));
+  }
+  auto out = std::make_unique<SqliteDb>(db, path);
+  if (auto r = out->script("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"); !r) {
+    return r.error();
+  }
+  return std::unique_ptr<Db>(std::move(out));
+}
+
+} // namespace hd::logs

@@ -1,0 +1,514 @@
+#include "logs/log_store.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace hd::logs {
+
+namespace {
+
+struct Column {
+  const char* name;
+  char type; // 'T' text, 'I' integer, 'R' real
+  bool not_null;
+};
+
+// The `logs` table: the summary columns (list rows) first, then the detail ones.
+constexpr Column kLogColumns[] = {
+    {"id", 'T', true},
+    {"ts", 'I', true},
+    {"object", 'T', true},
+    {"provider", 'T', true},
+    {"model", 'T', true},
+    {"served_model", 'T', true},
+    {"deployment", 'T', true},
+    {"key_id", 'T', true},
+    {"key_name", 'T', true},
+    {"vk_id", 'T', true},
+    {"vk_name", 'T', true},
+    {"team_id", 'T', true},
+    {"team_name", 'T', true},
+    {"customer_id", 'T', true},
+    {"customer_name", 'T', true},
+    {"retries", 'I', true},
+    {"fallback_index", 'I', true},
+    {"status", 'T', true},
+    {"status_code", 'I', true},
+    {"error", 'T', false},
+    {"latency", 'R', true},
+    {"ttft", 'R', false},
+    {"stream", 'I', true},
+    {"stop_reason", 'T', true},
+    {"prompt_tokens", 'I', true},
+    {"completion_tokens", 'I', true},
+    {"cache_read_tokens", 'I', true},
+    {"cache_write_tokens", 'I', true},
+    {"total_tokens", 'I', true},
+    {"cost", 'R', false},
+    {"trace_id", 'T', true},
+    {"input", 'T', false},
+    {"output", 'T', false},
+    {"output_raw", 'T', false},
+    {"attempts", 'T', true},
+    {"labels", 'T', true},
+};
+constexpr std::size_t kSummaryColumns = 31;
+
+constexpr Column kMcpColumns[] = {
+    {"id", 'T', true},         {"ts", 'I', true},      {"client", 'T', true},     {"tool", 'T', true},
+    {"session_id", 'T', true}, {"vk_id", 'T', true},   {"vk_name", 'T', true},    {"status", 'T', true},
+    {"error", 'T', false},     {"latency", 'R', true}, {"arguments", 'T', false}, {"result", 'T', false},
+    {"trace_id", 'T', true},
+};
+
+template <std::size_t N> std::string columnList(const Column (&cols)[N], std::size_t count = N) {
+  std::string out;
+  for (std::size_t i = 0; i < count; ++i) {
+    out += i == 0 ? "" : ", ";
+    out += cols[i].name;
+  }
+  return out;
+}
+
+template <std::size_t N> std::string createTable(const char* table, const Column (&cols)[N], Dialect d) {
+  std::string out = fmt::format("CREATE TABLE IF NOT EXISTS {} (", table);
+  for (std::size_t i = 0; i < N; ++i) {
+    const char* type = cols[i].type == 'T'   ? "TEXT"
+                       : cols[i].type == 'I' ? (d == Dialect::Postgres ? "BIGINT" : "INTEGER")
+                                             : (d == Dialect::Postgres ? "DOUBLE PRECISION" : "REAL");
+    out += fmt::format("{}{} {}{}{}", i == 0 ? "" : ", ", cols[i].name, type, cols[i].not_null ? " NOT NULL" : "",
+                       i == 0 ? " PRIMARY KEY" : "");
+  }
+  out += ")";
+  return out;
+}
+
+template <std::size_t N> std::string insertSql(const char* table, const Column (&cols)[N]) {
+  std::string marks;
+  for (std::size_t i = 0; i < N; ++i) {
+    marks += i == 0 ? "?" : ", ?";
+  }
+  return fmt::format("INSERT INTO {} ({}) VALUES ({}) ON CONFLICT (id) DO NOTHING", table, columnList(cols), marks);
+}
+
+SqlValue opt(const std::optional<std::string>& v) {
+  return v ? SqlValue(*v) : SqlValue(std::monostate{});
+}
+SqlValue opt(const std::optional<double>& v) {
+  return v ? SqlValue(*v) : SqlValue(std::monostate{});
+}
+
+std::vector<SqlValue> values(const LogRow& r) {
+  using I = std::int64_t;
+  return {r.id,
+          r.ts_ms,
+          r.object,
+          r.provider,
+          r.model,
+          r.served_model,
+          r.deployment,
+          r.key_id,
+          r.key_name,
+          r.vk_id,
+          r.vk_name,
+          r.team_id,
+          r.team_name,
+          r.customer_id,
+          r.customer_name,
+          I{r.retries},
+          I{r.fallback_index},
+          r.status,
+          I{r.status_code},
+          opt(r.error),
+          r.latency_ms,
+          opt(r.ttft_ms),
+          I{r.stream ? 1 : 0},
+          r.stop_reason,
+          r.prompt_tokens,
+          r.completion_tokens,
+          r.cache_read_tokens,
+          r.cache_write_tokens,
+          r.total_tokens,
+          opt(r.cost),
+          r.trace_id,
+          opt(r.input),
+          opt(r.output),
+          opt(r.output_raw),
+          r.attempts,
+          r.labels};
+}
+
+std::vector<SqlValue> values(const McpRow& r) {
+  return {r.id,     r.ts_ms,      r.client,     r.tool,           r.session_id,  r.vk_id,   r.vk_name,
+          r.status, opt(r.error), r.latency_ms, opt(r.arguments), opt(r.result), r.trace_id};
+}
+
+const std::string& text(const Db::Row& row, std::size_t i) {
+  static const std::string kEmpty;
+  return row[i] ? *row[i] : kEmpty;
+}
+std::int64_t integer(const Db::Row& row, std::size_t i) {
+  if (!row[i] || row[i]->empty()) {
+    return 0;
+  }
+  try {
+    return std::stoll(*row[i]);
+  } catch (const std::exception&) {
+    return static_cast<std::int64_t>(std::llround(std::stod(*row[i])));
+  }
+}
+double real(const Db::Row& row, std::size_t i) {
+  return row[i] && !row[i]->empty() ? std::stod(*row[i]) : 0.0;
+}
+std::optional<double> optReal(const Db::Row& row, std::size_t i) {
+  return row[i] && !row[i]->empty() ? std::optional<double>(std::stod(*row[i])) : std::nullopt;
+}
+
+LogRow logFrom(const Db::Row& row) {
+  LogRow r;
+  std::size_t i = 0;
+  r.id = text(row, i++);
+  r.ts_ms = integer(row, i++);
+  for (auto* s : {&r.object, &r.provider, &r.model, &r.served_model, &r.deployment, &r.key_id, &r.key_name, &r.vk_id,
+                  &r.vk_name, &r.team_id, &r.team_name, &r.customer_id, &r.customer_name}) {
+    *s = text(row, i++);
+  }
+  r.retries = static_cast<int>(integer(row, i++));
+  r.fallback_index = static_cast<int>(integer(row, i++));
+  r.status = text(row, i++);
+  r.status_code = static_cast<int>(integer(row, i++));
+  r.error = row[i++];
+  r.latency_ms = real(row, i++);
+  r.ttft_ms = optReal(row, i++);
+  r.stream = integer(row, i++) != 0;
+  r.stop_reason = text(row, i++);
+  for (auto* n :
+       {&r.prompt_tokens, &r.completion_tokens, &r.cache_read_tokens, &r.cache_write_tokens, &r.total_tokens}) {
+    *n = integer(row, i++);
+  }
+  r.cost = optReal(row, i++);
+  r.trace_id = text(row, i++);
+  if (row.size() > kSummaryColumns) {
+    r.input = row[i++];
+    r.output = row[i++];
+    r.output_raw = row[i++];
+    r.attempts = text(row, i++);
+    r.labels = text(row, i++);
+  }
+  return r;
+}
+
+McpRow mcpFrom(const Db::Row& row) {
+  McpRow r;
+  std::size_t i = 0;
+  r.id = text(row, i++);
+  r.ts_ms = integer(row, i++);
+  for (auto* s : {&r.client, &r.tool, &r.session_id, &r.vk_id, &r.vk_name, &r.status}) {
+    *s = text(row, i++);
+  }
+  r.error = row[i++];
+  r.latency_ms = real(row, i++);
+  r.arguments = row[i++];
+  r.result = row[i++];
+  r.trace_id = text(row, i++);
+  return r;
+}
+
+std::vector<SqlValue> withPaging(std::vector<SqlValue> params, int limit, int offset) {
+  params.emplace_back(std::int64_t{limit});
+  params.emplace_back(std::int64_t{offset});
+  return params;
+}
+
+} // namespace
+
+Result<std::unique_ptr<LogStore>> LogStore::open(std::unique_ptr<Db> db) {
+  std::unique_ptr<LogStore> s(new LogStore(std::move(db)));
+  if (auto r = s->migrate(); !r) {
+    return r.error();
+  }
+  return s;
+}
+
+Result<Ok> LogStore::migrate() {
+  Dialect d = db_->dialect();
+  std::string sql = createTable("logs", kLogColumns, d) + ";\n" + createTable("mcp_logs", kMcpColumns, d) + ";\n";
+  for (const char* idx : {"logs (ts)", "logs (provider, ts)", "logs (model, ts)", "logs (status, ts)",
+                          "logs (vk_id, ts)", "logs (latency)", "mcp_logs (ts)"}) {
+    std::string name = idx;
+    for (char& c : name) {
+      if (c == ' ' || c == '(' || c == ')' || c == ',') {
+        c = '_';
+      }
+    }
+    std::string compact;
+    for (char c : name) {
+      if (c != '_' || (compact.empty() || compact.back() != '_')) {
+        compact.push_back(c);
+      }
+    }
+    while (!compact.empty() && compact.back() == '_') {
+      compact.pop_back();
+    }
+    sql += fmt::format("CREATE INDEX IF NOT EXISTS idx_{} ON {};\n", compact, idx);
+  }
+  if (auto r = db_->begin(); !r) {
+    return r;
+  }
+  if (d == Dialect::Postgres) {
+    // Replicas starting together must not race on CREATE TABLE.
+    if (auto r = db_->query("SELECT pg_advisory_xact_lock(7315020102)", {}); !r) {
+      db_->rollback();
+      return r.error();
+    }
+  }
+  if (auto r = db_->script(sql); !r) {
+    db_->rollback();
+    return r;
+  }
+  return db_->commit();
+}
+
+Result<Ok> LogStore::insert(const std::vector<LogRow>& logs, const std::vector<McpRow>& mcp) {
+  static const std::string kInsertLog = insertSql("logs", kLogColumns);
+  static const std::string kInsertMcp = insertSql("mcp_logs", kMcpColumns);
+  if (auto r = db_->begin(); !r) {
+    return r;
+  }
+  for (const auto& row : logs) {
+    if (auto r = db_->execute(kInsertLog, values(row)); !r) {
+      db_->rollback();
+      return r.error();
+    }
+  }
+  for (const auto& row : mcp) {
+    if (auto r = db_->execute(kInsertMcp, values(row)); !r) {
+      db_->rollback();
+      return r.error();
+    }
+  }
+  if (auto r = db_->commit(); !r) {
+    db_->rollback();
+    return r;
+  }
+  return Ok{};
+}
+
+Result<LogPage> LogStore::list(const LogQuery& q) {
+  auto w = logWhere(q, db_->dialect());
+  auto count = db_->query("SELECT COUNT(*) FROM logs" + w.sql, w.params);
+  if (!count) {
+    return count.error();
+  }
+  LogPage page;
+  page.total = integer(count->at(0), 0);
+  auto rows = db_->query(fmt::format("SELECT {} FROM logs{}{} LIMIT ? OFFSET ?",
+                                     columnList(kLogColumns, kSummaryColumns), w.sql, logOrderBy(q)),
+                         withPaging(w.params, q.limit, q.offset));
+  if (!rows) {
+    return rows.error();
+  }
+  for (const auto& r : *rows) {
+    page.rows.push_back(logFrom(r));
+  }
+  return page;
+}
+
+Result<std::optional<LogRow>> LogStore::get(const std::string& id) {
+  auto rows = db_->query(fmt::format("SELECT {} FROM logs WHERE id = ?", columnList(kLogColumns)), {id});
+  if (!rows) {
+    return rows.error();
+  }
+  if (rows->empty()) {
+    return std::optional<LogRow>();
+  }
+  return std::optional<LogRow>(logFrom(rows->front()));
+}
+
+Result<double> LogStore::percentile(const std::string& table, const Where& w, std::int64_t count, double p) {
+  // Nearest rank: the smallest value with at least p of the values at or below it.
+  auto rank = static_cast<std::int64_t>(std::ceil(p * static_cast<double>(count)));
+  rank = std::clamp<std::int64_t>(rank, 1, count);
+  auto params = w.params;
+  params.emplace_back(rank - 1);
+  auto rows =
+      db_->query(fmt::format("SELECT latency FROM {}{} ORDER BY latency LIMIT 1 OFFSET ?", table, w.sql), params);
+  if (!rows) {
+    return rows.error();
+  }
+  return rows->empty() ? 0.0 : real(rows->front(), 0);
+}
+
+Result<LogStats> LogStore::stats(const LogQuery& q) {
+  auto w = logWhere(q, db_->dialect());
+  auto rows = db_->query("SELECT COUNT(*), SUM(CASE WHEN status = 'success' THEN 1 ELSE 0 END), AVG(latency), "
+                         "SUM(total_tokens), SUM(prompt_tokens), SUM(completion_tokens), SUM(cost) FROM logs" +
+                             w.sql,
+                         w.params);
+  if (!rows) {
+    return rows.error();
+  }
+  const auto& r = rows->at(0);
+  LogStats s;
+  s.total = integer(r, 0);
+  s.success = integer(r, 1);
+  s.errors = s.total - s.success;
+  s.average_latency = real(r, 2);
+  s.total_tokens = integer(r, 3);
+  s.prompt_tokens = integer(r, 4);
+  s.completion_tokens = integer(r, 5);
+  s.cost = real(r, 6);
+  if (s.total > 0) {
+    for (auto [p, dst] :
+         {std::pair{0.5, &s.p50_latency}, std::pair{0.95, &s.p95_latency}, std::pair{0.99, &s.p99_latency}}) {
+      auto v = percentile("logs", w, s.total, p);
+      if (!v) {
+        return v.error();
+      }
+      *dst = *v;
+    }
+  }
+  return s;
+}
+
+Result<std::vector<Point>> LogStore::points(const LogQuery& q) {
+  auto w = logWhere(q, db_->dialect());
+  auto rows = db_->query("SELECT ts, status, provider, model, prompt_tokens, completion_tokens, total_tokens, cost, "
+                         "latency FROM logs" +
+                             w.sql + " ORDER BY ts",
+                         w.params);
+  if (!rows) {
+    return rows.error();
+  }
+  std::vector<Point> out;
+  out.reserve(rows->size());
+  for (const auto& r : *rows) {
+    Point p;
+    p.ts_ms = integer(r, 0);
+    p.error = text(r, 1) != "success";
+    p.provider = text(r, 2);
+    p.model = text(r, 3);
+    p.prompt_tokens = integer(r, 4);
+    p.completion_tokens = integer(r, 5);
+    p.total_tokens = integer(r, 6);
+    p.cost = real(r, 7);
+    p.latency = real(r, 8);
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+Result<FilterData> LogStore::filterData() {
+  FilterData f;
+  for (auto [col, dst] :
+       {std::pair{"provider", &f.providers}, std::pair{"model", &f.models}, std::pair{"object", &f.objects}}) {
+    auto rows = db_->query(fmt::format("SELECT DISTINCT {0} FROM logs WHERE {0} <> '' ORDER BY {0}", col), {});
+    if (!rows) {
+      return rows.error();
+    }
+    for (const auto& r : *rows) {
+      dst->push_back(text(r, 0));
+    }
+  }
+  auto vks = db_->query("SELECT vk_id, MAX(vk_name) FROM logs WHERE vk_id <> '' GROUP BY vk_id ORDER BY vk_id", {});
+  if (!vks) {
+    return vks.error();
+  }
+  for (const auto& r : *vks) {
+    f.virtual_keys.emplace_back(text(r, 0), text(r, 1));
+  }
+  return f;
+}
+
+Result<std::int64_t> LogStore::removeIds(const std::string& table, const std::vector<std::string>& ids) {
+  if (ids.empty()) {
+    return db_->execute("DELETE FROM " + table, {});
+  }
+  std::int64_t total = 0;
+  constexpr std::size_t kChunk = 200;
+  for (std::size_t start = 0; start < ids.size(); start += kChunk) {
+    std::string marks;
+    std::vector<SqlValue> params;
+    for (std::size_t i = start; i < std::min(ids.size(), start + kChunk); ++i) {
+      marks += marks.empty() ? "?" : ", ?";
+      params.emplace_back(ids[i]);
+    }
+    auto n = db_->execute(fmt::format("DELETE FROM {} WHERE id IN ({})", table, marks), params);
+    if (!n) {
+      return n.error();
+    }
+    total += *n;
+  }
+  return total;
+}
+
+Result<std::int64_t> LogStore::remove(const std::vector<std::string>& ids) {
+  return removeIds("logs", ids);
+}
+
+Result<McpPage> LogStore::listMcp(const McpQuery& q) {
+  auto w = mcpWhere(q, db_->dialect());
+  auto count = db_->query("SELECT COUNT(*) FROM mcp_logs" + w.sql, w.params);
+  if (!count) {
+    return count.error();
+  }
+  McpPage page;
+  page.total = integer(count->at(0), 0);
+  auto rows = db_->query(
+      fmt::format("SELECT {} FROM mcp_logs{}{} LIMIT ? OFFSET ?", columnList(kMcpColumns), w.sql, mcpOrderBy(q)),
+      withPaging(w.params, q.limit, q.offset));
+  if (!rows) {
+    return rows.error();
+  }
+  for (const auto& r : *rows) {
+    page.rows.push_back(mcpFrom(r));
+  }
+  return page;
+}
+
+Result<LogStats> LogStore::mcpStats(const McpQuery& q) {
+  auto w = mcpWhere(q, db_->dialect());
+  auto rows = db_->query(
+      "SELECT COUNT(*), SUM(CASE WHEN status = 'success' THEN 1 ELSE 0 END), AVG(latency) FROM mcp_logs" + w.sql,
+      w.params);
+  if (!rows) {
+    return rows.error();
+  }
+  const auto& r = rows->at(0);
+  LogStats s;
+  s.total = integer(r, 0);
+  s.success = integer(r, 1);
+  s.errors = s.total - s.success;
+  s.average_latency = real(r, 2);
+  if (s.total > 0) {
+    for (auto [p, dst] :
+         {std::pair{0.5, &s.p50_latency}, std::pair{0.95, &s.p95_latency}, std::pair{0.99, &s.p99_latency}}) {
+      auto v = percentile("mcp_logs", w, s.total, p);
+      if (!v) {
+        return v.error();
+      }
+      *dst = *v;
+    }
+  }
+  return s;
+}
+
+Result<std::int64_t> LogStore::removeMcp(const std::vector<std::string>& ids) {
+  return removeIds("mcp_logs", ids);
+}
+
+Result<std::int64_t> LogStore::removeOlderThan(std::int64_t cutoff_ms) {
+  auto a = db_->execute("DELETE FROM logs WHERE ts < ?", {cutoff_ms});
+  if (!a) {
+    return a.error();
+  }
+  auto b = db_->execute("DELETE FROM mcp_logs WHERE ts < ?", {cutoff_ms});
+  if (!b) {
+    return b.error();
+  }
+  return *a + *b;
+}
+
+} // namespace hd::logs

@@ -1,0 +1,96 @@
+#pragma once
+// The request log's tables (`logs`, `mcp_logs`) over a Db: batch inserts, filtered pages, one record,
+// aggregates, deletes and retention. Blocking: used on the writer thread (inserts, retention) and on
+// the query thread (everything else), each with its own Db connection.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "logs/db.h"
+#include "logs/query.h"
+#include "logs/row.h"
+
+namespace hd::logs {
+
+struct LogPage {
+  std::vector<LogRow> rows;
+  std::int64_t total = 0;
+};
+
+struct McpPage {
+  std::vector<McpRow> rows;
+  std::int64_t total = 0;
+};
+
+struct LogStats {
+  std::int64_t total = 0;
+  std::int64_t success = 0;
+  std::int64_t errors = 0;
+  double average_latency = 0;
+  double p50_latency = 0;
+  double p95_latency = 0;
+  double p99_latency = 0;
+  std::int64_t total_tokens = 0;
+  std::int64_t prompt_tokens = 0;
+  std::int64_t completion_tokens = 0;
+  double cost = 0;
+};
+
+// One request as the histogram needs it.
+struct Point {
+  std::int64_t ts_ms = 0;
+  bool error = false;
+  std::string provider;
+  std::string model;
+  std::int64_t prompt_tokens = 0;
+  std::int64_t completion_tokens = 0;
+  std::int64_t total_tokens = 0;
+  double cost = 0;
+  double latency = 0;
+};
+
+struct FilterData {
+  std::vector<std::string> providers;
+  std::vector<std::string> models;
+  std::vector<std::pair<std::string, std::string>> virtual_keys; // id, name
+  std::vector<std::string> objects;
+};
+
+class LogStore {
+public:
+  // Creates the tables and indexes when missing.
+  static Result<std::unique_ptr<LogStore>> open(std::unique_ptr<Db> db);
+
+  std::string describe() const { return db_->describe(); }
+
+  // One transaction for the whole batch; rows already stored (same id) are skipped.
+  Result<Ok> insert(const std::vector<LogRow>& logs, const std::vector<McpRow>& mcp);
+
+  Result<LogPage> list(const LogQuery& q);
+  Result<std::optional<LogRow>> get(const std::string& id);
+  Result<LogStats> stats(const LogQuery& q);
+  Result<std::vector<Point>> points(const LogQuery& q);
+  Result<FilterData> filterData();
+  // Empty `ids`: every record.
+  Result<std::int64_t> remove(const std::vector<std::string>& ids);
+
+  Result<McpPage> listMcp(const McpQuery& q);
+  Result<LogStats> mcpStats(const McpQuery& q);
+  Result<std::int64_t> removeMcp(const std::vector<std::string>& ids);
+
+  // Retention: removes request and MCP records that started before `cutoff_ms`; returns how many.
+  Result<std::int64_t> removeOlderThan(std::int64_t cutoff_ms);
+
+private:
+  explicit LogStore(std::unique_ptr<Db> db) : db_(std::move(db)) {}
+  Result<Ok> migrate();
+  Result<double> percentile(const std::string& table, const Where& w, std::int64_t count, double p);
+  Result<std::int64_t> removeIds(const std::string& table, const std::vector<std::string>& ids);
+
+  std::unique_ptr<Db> db_;
+};
+
+} // namespace hd::logs

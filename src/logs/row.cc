@@ -1,0 +1,129 @@
+#include "logs/row.h"
+
+#include <boost/json.hpp>
+
+#include "logs/stream_output.h"
+
+namespace hd::logs {
+
+namespace js = boost::json;
+
+namespace {
+
+std::int64_t toMs(std::int64_t ns) {
+  return ns / 1000000;
+}
+
+std::optional<std::string> nonEmpty(const std::string& s) {
+  return s.empty() ? std::nullopt : std::optional<std::string>(s);
+}
+
+bool looksLikeSse(std::string_view body) {
+  auto start = body.find_first_not_of(" \r\n");
+  if (start == std::string_view::npos) {
+    return false;
+  }
+  body = body.substr(start);
+  return body.starts_with("event:") || body.starts_with("data:") || body.starts_with(":");
+}
+
+std::string attemptsJson(const obs::RequestRecord& rec) {
+  js::array out;
+  for (const auto& a : rec.attempts) {
+    js::object o;
+    o["provider"] = a.provider;
+    o["model"] = a.model;
+    o["deployment"] = a.deployment;
+    o["key_id"] = a.key_id;
+    o["key_name"] = a.key_name;
+    o["retry"] = a.retry;
+    o["fallback_index"] = a.fallback_index;
+    o["status"] = a.status;
+    o["error"] = a.error.empty() ? js::value(nullptr) : js::value(a.error);
+    o["started_at"] = toMs(a.start_unix_ns);
+    o["latency"] = a.end_unix_ns >= a.start_unix_ns && a.start_unix_ns != 0
+                       ? static_cast<double>(a.end_unix_ns - a.start_unix_ns) / 1e6
+                       : 0.0;
+    out.push_back(std::move(o));
+  }
+  return js::serialize(out);
+}
+
+} // namespace
+
+LogRow toRow(const obs::RequestRecord& rec, bool content) {
+  LogRow r;
+  r.id = rec.id;
+  r.ts_ms = toMs(rec.start_unix_ns);
+  r.object = rec.inbound;
+  r.provider = rec.provider;
+  r.model = rec.model;
+  r.served_model = rec.served_model;
+  r.deployment = rec.deployment;
+  r.key_id = rec.key_id;
+  r.key_name = rec.key_name;
+  r.vk_id = rec.virtual_key_id;
+  r.vk_name = rec.virtual_key_name;
+  r.team_id = rec.team_id;
+  r.team_name = rec.team_name;
+  r.customer_id = rec.customer_id;
+  r.customer_name = rec.customer_name;
+  r.retries = rec.number_of_retries;
+  r.fallback_index = rec.fallback_index;
+  r.status = rec.success() ? "success" : "error";
+  r.status_code = static_cast<int>(rec.status_code);
+  r.error = nonEmpty(rec.error);
+  r.latency_ms = rec.latency_ms;
+  if (rec.ttft_ms >= 0) {
+    r.ttft_ms = rec.ttft_ms;
+  }
+  r.stream = rec.stream;
+  r.stop_reason = rec.stop_reason;
+  r.prompt_tokens = rec.usage.input_tokens;
+  r.completion_tokens = rec.usage.output_tokens;
+  r.cache_read_tokens = rec.usage.cache_read_input_tokens;
+  r.cache_write_tokens = rec.usage.cache_creation_input_tokens;
+  r.total_tokens = r.prompt_tokens + r.completion_tokens + r.cache_read_tokens + r.cache_write_tokens;
+  if (rec.priced) {
+    r.cost = rec.cost_usd;
+  }
+  r.trace_id = rec.trace.trace_id;
+  if (content && rec.capture_content) {
+    r.input = rec.request_content;
+    if (rec.response_content) {
+      if (looksLikeSse(*rec.response_content)) {
+        r.output_raw = rec.response_content;
+        r.output = reconstructStream(*rec.response_content);
+      } else {
+        r.output = rec.response_content;
+      }
+    }
+  }
+  r.attempts = attemptsJson(rec);
+  js::object labels;
+  for (const auto& [k, v] : rec.labels) {
+    labels[k] = v;
+  }
+  r.labels = js::serialize(labels);
+  return r;
+}
+
+McpRow toRow(const obs::McpCallRecord& rec) {
+  McpRow r;
+  r.id = rec.id;
+  r.ts_ms = toMs(rec.start_unix_ns);
+  r.client = rec.client;
+  r.tool = rec.tool;
+  r.session_id = rec.session_id;
+  r.vk_id = rec.virtual_key_id;
+  r.vk_name = rec.virtual_key_name;
+  r.status = rec.status;
+  r.error = nonEmpty(rec.error);
+  r.latency_ms = rec.latency_ms;
+  r.arguments = rec.arguments;
+  r.result = rec.result;
+  r.trace_id = rec.trace.trace_id;
+  return r;
+}
+
+} // namespace hd::logs

@@ -1,0 +1,277 @@
+#include "logs/stream_output.h"
+
+#include <boost/json.hpp>
+#include <map>
+
+#include "core/sse.h"
+
+namespace hd::logs {
+
+namespace js = boost::json;
+
+namespace {
+
+std::optional<js::object> parseObject(std::string_view data) {
+  boost::system::error_code ec;
+  auto v = js::parse(data, ec);
+  if (ec || !v.is_object()) {
+    return std::nullopt;
+  }
+  return std::move(v.get_object());
+}
+
+std::string str(const js::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  return v != nullptr && v->is_string() ? std::string(v->get_string()) : std::string();
+}
+
+// Anthropic Messages: the message of message_start, with content blocks folded from their deltas.
+class AnthropicFolder {
+public:
+  void event(const js::object& ev) {
+    std::string type = str(ev, "type");
+    if (type == "message_start") {
+      if (const auto* m = ev.if_contains("message"); m != nullptr && m->is_object()) {
+        message_ = m->get_object();
+        seen_ = true;
+      }
+    } else if (type == "content_block_start") {
+      const auto* b = ev.if_contains("content_block");
+      if (b != nullptr && b->is_object()) {
+        blocks_[index(ev)] = b->get_object();
+      }
+    } else if (type == "content_block_delta") {
+      const auto* d = ev.if_contains("delta");
+      if (d == nullptr || !d->is_object()) {
+        return;
+      }
+      auto& block = blocks_[index(ev)];
+      const auto& delta = d->get_object();
+      std::string dt = str(delta, "type");
+      if (dt == "text_delta") {
+        append(block, "text", str(delta, "text"));
+      } else if (dt == "thinking_delta") {
+        append(block, "thinking", str(delta, "thinking"));
+      } else if (dt == "signature_delta") {
+        append(block, "signature", str(delta, "signature"));
+      } else if (dt == "input_json_delta") {
+        partial_json_[index(ev)] += str(delta, "partial_json");
+      } else if (dt == "citations_delta") {
+        if (const auto* c = delta.if_contains("citation")) {
+          auto& arr = block["citations"];
+          if (!arr.is_array()) {
+            arr = js::array();
+          }
+          arr.get_array().push_back(*c);
+        }
+      }
+    } else if (type == "content_block_stop") {
+      auto i = index(ev);
+      if (auto it = partial_json_.find(i); it != partial_json_.end()) {
+        boost::system::error_code ec;
+        auto input = js::parse(it->second.empty() ? std::string_view("{}") : std::string_view(it->second), ec);
+        blocks_[i]["input"] = ec ? js::value(it->second) : input;
+        partial_json_.erase(it);
+      }
+    } else if (type == "message_delta") {
+      if (const auto* d = ev.if_contains("delta"); d != nullptr && d->is_object()) {
+        for (const auto& kv : d->get_object()) {
+          message_[kv.key()] = kv.value();
+        }
+      }
+      if (const auto* u = ev.if_contains("usage"); u != nullptr && u->is_object()) {
+        auto& usage = message_["usage"];
+        if (!usage.is_object()) {
+          usage = js::object();
+        }
+        for (const auto& kv : u->get_object()) {
+          usage.get_object()[kv.key()] = kv.value();
+        }
+      }
+    } else if (type == "error") {
+      error_ = ev;
+    }
+  }
+
+  std::optional<std::string> result() {
+    if (!seen_) {
+      if (error_) {
+        return js::serialize(*error_);
+      }
+      return std::nullopt;
+    }
+    js::array content;
+    for (auto& [i, b] : blocks_) {
+      content.push_back(std::move(b));
+    }
+    message_["content"] = std::move(content);
+    return js::serialize(message_);
+  }
+
+private:
+  static std::int64_t index(const js::object& ev) {
+    const auto* i = ev.if_contains("index");
+    return i != nullptr && i->is_int64() ? i->get_int64() : 0;
+  }
+  static void append(js::object& block, std::string_view key, const std::string& text) {
+    auto& v = block[key];
+    std::string cur = v.is_string() ? std::string(v.get_string()) : std::string();
+    v = cur + text;
+  }
+
+  js::object message_;
+  std::map<std::int64_t, js::object> blocks_;
+  std::map<std::int64_t, std::string> partial_json_;
+  std::optional<js::object> error_;
+  bool seen_ = false;
+};
+
+// OpenAI chat completion chunks folded into one chat.completion.
+class OpenAIFolder {
+public:
+  void chunk(const js::object& c) {
+    seen_ = true;
+    for (const char* k : {"id", "model", "created", "system_fingerprint"}) {
+      if (const auto* v = c.if_contains(k); v != nullptr && !v->is_null()) {
+        top_[k] = *v;
+      }
+    }
+    if (const auto* u = c.if_contains("usage"); u != nullptr && u->is_object()) {
+      top_["usage"] = *u;
+    }
+    const auto* ch = c.if_contains("choices");
+    if (ch == nullptr || !ch->is_array()) {
+      return;
+    }
+    for (const auto& cv : ch->get_array()) {
+      if (!cv.is_object()) {
+        continue;
+      }
+      const auto& choice = cv.get_object();
+      const auto* iv = choice.if_contains("index");
+      std::int64_t idx = iv != nullptr && iv->is_int64() ? iv->get_int64() : 0;
+      auto& out = choices_[idx];
+      if (const auto* f = choice.if_contains("finish_reason"); f != nullptr && !f->is_null()) {
+        out.finish_reason = *f;
+      }
+      const auto* d = choice.if_contains("delta");
+      if (d == nullptr || !d->is_object()) {
+        continue;
+      }
+      const auto& delta = d->get_object();
+      if (auto r = str(delta, "role"); !r.empty()) {
+        out.role = r;
+      }
+      if (const auto* t = delta.if_contains("content"); t != nullptr && t->is_string()) {
+        out.content += t->get_string();
+        out.has_content = true;
+      }
+      if (const auto* t = delta.if_contains("reasoning_content"); t != nullptr && t->is_string()) {
+        out.reasoning += t->get_string();
+      }
+      if (const auto* tcs = delta.if_contains("tool_calls"); tcs != nullptr && tcs->is_array()) {
+        for (const auto& tv : tcs->get_array()) {
+          if (!tv.is_object()) {
+            continue;
+          }
+          const auto& tc = tv.get_object();
+          const auto* ti = tc.if_contains("index");
+          auto& call = out.tool_calls[ti != nullptr && ti->is_int64() ? ti->get_int64() : 0];
+          if (auto id = str(tc, "id"); !id.empty()) {
+            call.id = id;
+          }
+          if (const auto* fn = tc.if_contains("function"); fn != nullptr && fn->is_object()) {
+            if (auto n = str(fn->get_object(), "name"); !n.empty()) {
+              call.name = n;
+            }
+            call.arguments += str(fn->get_object(), "arguments");
+          }
+        }
+      }
+    }
+  }
+
+  std::optional<std::string> result() {
+    if (!seen_) {
+      return std::nullopt;
+    }
+    js::object out = top_;
+    out["object"] = "chat.completion";
+    js::array choices;
+    for (auto& [i, c] : choices_) {
+      js::object msg;
+      msg["role"] = c.role;
+      msg["content"] = c.has_content ? js::value(c.content) : js::value(nullptr);
+      if (!c.reasoning.empty()) {
+        msg["reasoning_content"] = c.reasoning;
+      }
+      if (!c.tool_calls.empty()) {
+        js::array calls;
+        for (auto& [ti, t] : c.tool_calls) {
+          calls.push_back(js::object{{"id", t.id},
+                                     {"type", "function"},
+                                     {"function", js::object{{"name", t.name}, {"arguments", t.arguments}}}});
+        }
+        msg["tool_calls"] = std::move(calls);
+      }
+      choices.push_back(js::object{{"index", i}, {"message", std::move(msg)}, {"finish_reason", c.finish_reason}});
+    }
+    out["choices"] = std::move(choices);
+    return js::serialize(out);
+  }
+
+private:
+  struct Call {
+    std::string id;
+    std::string name;
+    std::string arguments;
+  };
+  struct Choice {
+    std::string role = "assistant";
+    std::string content;
+    bool has_content = false;
+    std::string reasoning;
+    std::map<std::int64_t, Call> tool_calls;
+    js::value finish_reason = nullptr;
+  };
+  js::object top_;
+  std::map<std::int64_t, Choice> choices_;
+  bool seen_ = false;
+};
+
+} // namespace
+
+std::optional<std::string> reconstructStream(std::string_view sse) {
+  AnthropicFolder anthropic;
+  OpenAIFolder openai;
+  bool is_openai = false;
+  bool is_anthropic = false;
+  sse::Parser parser([&](const sse::Event& ev) {
+    if (ev.data == "[DONE]") {
+      return;
+    }
+    auto obj = parseObject(ev.data);
+    if (!obj) {
+      return;
+    }
+    auto type = str(*obj, "type");
+    if (!type.empty() && !obj->contains("choices")) {
+      is_anthropic = true;
+      anthropic.event(*obj);
+    } else if (obj->contains("choices") || str(*obj, "object") == "chat.completion.chunk") {
+      is_openai = true;
+      openai.chunk(*obj);
+    }
+  });
+  parser.feed(sse);
+  parser.feed("\n\n"); // a final event cut off by the capture cap
+  if (is_anthropic) {
+    return anthropic.result();
+  }
+  if (is_openai) {
+    return openai.result();
+  }
+  return std::nullopt;
+}
+
+} // namespace hd::logs

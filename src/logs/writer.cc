@@ -1,0 +1,137 @@
+#include "logs/writer.h"
+
+#include <spdlog/spdlog.h>
+
+namespace hd::logs {
+
+namespace {
+constexpr int kWriteAttempts = 4;
+}
+
+LogWriter::LogWriter(std::unique_ptr<LogStore> store, WriterOptions opts)
+    : store_(std::move(store)), opts_(std::move(opts)) {
+  thread_ = std::thread([this] { run(); });
+}
+
+LogWriter::~LogWriter() {
+  stop();
+}
+
+void LogWriter::stop() {
+  if (stopped_.exchange(true)) {
+    return;
+  }
+  {
+    std::lock_guard lk(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) {
+    thread_.join();
+  }
+}
+
+void LogWriter::onRequest(const std::shared_ptr<const obs::RequestRecord>& record) {
+  if (opts_.enabled()) {
+    push(Item{record, nullptr});
+  }
+}
+
+void LogWriter::onMcpCall(const std::shared_ptr<const obs::McpCallRecord>& record) {
+  if (opts_.enabled()) {
+    push(Item{nullptr, record});
+  }
+}
+
+void LogWriter::push(Item item) {
+  {
+    std::lock_guard lk(mu_);
+    if (stopping_ || queue_.size() >= opts_.queue_size) {
+      dropped_.fetch_add(1);
+      return;
+    }
+    queue_.push_back(std::move(item));
+  }
+  cv_.notify_one();
+}
+
+void LogWriter::run() {
+  auto next_retention = std::chrono::steady_clock::now();
+  std::unique_lock lk(mu_);
+  for (;;) {
+    if (std::chrono::steady_clock::now() >= next_retention) {
+      lk.unlock();
+      enforceRetention();
+      lk.lock();
+      next_retention = std::chrono::steady_clock::now() + opts_.retention_interval;
+    }
+    if (!queue_.empty()) {
+      std::vector<Item> batch;
+      std::size_t n = std::min(queue_.size(), opts_.batch_size);
+      batch.reserve(n);
+      for (std::size_t i = 0; i < n; ++i) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+      lk.unlock();
+      write(batch);
+      lk.lock();
+      continue;
+    }
+    if (stopping_) {
+      return;
+    }
+    cv_.wait_until(lk, next_retention, [&] { return stopping_ || !queue_.empty(); });
+  }
+}
+
+void LogWriter::write(std::vector<Item>& batch) {
+  // The conversion (including the reconstruction of streamed answers) runs here, off the request path.
+  std::vector<LogRow> logs;
+  std::vector<McpRow> mcp;
+  for (const auto& item : batch) {
+    if (item.request) {
+      logs.push_back(toRow(*item.request));
+    } else if (item.mcp) {
+      mcp.push_back(toRow(*item.mcp));
+    }
+  }
+  batch.clear();
+  for (int attempt = 1;; ++attempt) {
+    auto r = store_->insert(logs, mcp);
+    if (r) {
+      return;
+    }
+    if (attempt >= kWriteAttempts) {
+      dropped_.fetch_add(static_cast<std::int64_t>(logs.size() + mcp.size()));
+      auto now = std::chrono::steady_clock::now();
+      if (now - last_error_log_ > std::chrono::seconds(10)) {
+        last_error_log_ = now;
+        spdlog::error("request log: {} record(s) dropped: {}", logs.size() + mcp.size(), r.error().message);
+      }
+      return;
+    }
+    spdlog::warn("request log: write failed (attempt {}): {}", attempt, r.error().message);
+    std::unique_lock lk(mu_);
+    cv_.wait_for(lk, std::chrono::milliseconds(100 * attempt), [&] { return stopping_; });
+  }
+}
+
+void LogWriter::enforceRetention() {
+  int days = opts_.retention_days();
+  if (days <= 0) {
+    return;
+  }
+  auto now_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
+  auto cutoff = now_ms - static_cast<std::int64_t>(days) * 86400 * 1000;
+  auto r = store_->removeOlderThan(cutoff);
+  if (!r) {
+    spdlog::error("request log: retention cleanup failed: {}", r.error().message);
+  } else if (*r > 0) {
+    spdlog::info("request log: removed {} record(s) older than {} day(s)", *r, days);
+  }
+}
+
+} // namespace hd::logs

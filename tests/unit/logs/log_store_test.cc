@@ -1,0 +1,183 @@
+#include "logs/log_store.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "logs/render.h"
+
+namespace hd::logs {
+namespace {
+
+class LogStoreTest : public ::testing::Test {
+protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("heimdall-logstore-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    auto db = openSqliteDb((dir_ / "logs.db").string());
+    ASSERT_TRUE(db) << db.error().message;
+    auto s = LogStore::open(std::move(db.value()));
+    ASSERT_TRUE(s) << s.error().message;
+    store_ = std::move(s.value());
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  static LogRow row(const std::string& id, std::int64_t ts, const std::string& provider, double latency,
+                    std::int64_t tokens, std::optional<double> cost, bool ok = true) {
+    LogRow r;
+    r.id = id;
+    r.ts_ms = ts;
+    r.object = "anthropic.messages";
+    r.provider = provider;
+    r.model = provider == "azure" ? "claude-sonnet-4-6" : "gpt-4o";
+    r.status = ok ? "success" : "error";
+    r.status_code = ok ? 200 : 500;
+    if (!ok) {
+      r.error = "upstream failed";
+    }
+    r.latency_ms = latency;
+    r.prompt_tokens = tokens;
+    r.total_tokens = tokens;
+    r.cost = cost;
+    r.input = R"({"messages":[{"role":"user","content":"find )" + id + R"("}]})";
+    return r;
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<LogStore> store_;
+};
+
+TEST_F(LogStoreTest, FiltersSortsAndPages) {
+  std::vector<LogRow> rows = {row("a", 1000, "azure", 10, 100, 0.1), row("b", 2000, "azure", 30, 300, std::nullopt),
+                              row("c", 3000, "openai", 20, 200, 0.2), row("d", 4000, "azure", 40, 400, 0.4, false)};
+  ASSERT_TRUE(store_->insert(rows, {}));
+  ASSERT_TRUE(store_->insert({rows[0]}, {})) << "a duplicate id is skipped";
+
+  auto all = store_->list(*parseLogQuery({}));
+  ASSERT_TRUE(all);
+  EXPECT_EQ(all->total, 4);
+  ASSERT_EQ(all->rows.size(), 4U);
+  EXPECT_EQ(all->rows[0].id, "d");
+  EXPECT_FALSE(all->rows[0].input) << "list rows carry no content";
+
+  auto page = store_->list(*parseLogQuery(
+      {{"providers", "azure"}, {"sort_by", "tokens"}, {"order", "asc"}, {"limit", "1"}, {"offset", "1"}}));
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->total, 3);
+  ASSERT_EQ(page->rows.size(), 1U);
+  EXPECT_EQ(page->rows[0].id, "b");
+
+  auto by_cost = store_->list(*parseLogQuery({{"sort_by", "cost"}, {"order", "asc"}}));
+  ASSERT_TRUE(by_cost);
+  std::vector<std::string> ids;
+  for (const auto& r : by_cost->rows) {
+    ids.push_back(r.id);
+  }
+  EXPECT_EQ(ids, (std::vector<std::string>{"a", "c", "d", "b"}));
+
+  auto search = store_->list(*parseLogQuery({{"content_search", "FIND c"}}));
+  ASSERT_TRUE(search);
+  ASSERT_EQ(search->rows.size(), 1U);
+  EXPECT_EQ(search->rows[0].id, "c");
+
+  auto range = store_->list(*parseLogQuery({{"start_time", "2"}, {"end_time", "3"}, {"min_latency", "25"}}));
+  ASSERT_TRUE(range);
+  ASSERT_EQ(range->rows.size(), 1U);
+  EXPECT_EQ(range->rows[0].id, "b");
+
+  auto one = store_->get("c");
+  ASSERT_TRUE(one);
+  ASSERT_TRUE(*one);
+  EXPECT_EQ((*one)->input, rows[2].input);
+  EXPECT_EQ((*one)->cost, 0.2);
+  auto none = store_->get("zzz");
+  ASSERT_TRUE(none);
+  EXPECT_FALSE(*none);
+}
+
+TEST_F(LogStoreTest, StatsPercentilesHistogramAndDeletes) {
+  std::vector<LogRow> rows;
+  for (int i = 1; i <= 100; ++i) {
+    rows.push_back(
+        row("r" + std::to_string(i), 60000LL * (i % 3), i % 2 == 0 ? "azure" : "openai", i, i, 0.01, i != 7));
+  }
+  ASSERT_TRUE(store_->insert(rows, {}));
+  auto s = store_->stats(*parseLogQuery({}));
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->total, 100);
+  EXPECT_EQ(s->errors, 1);
+  EXPECT_DOUBLE_EQ(s->average_latency, 50.5);
+  EXPECT_DOUBLE_EQ(s->p50_latency, 50);
+  EXPECT_DOUBLE_EQ(s->p95_latency, 95);
+  EXPECT_DOUBLE_EQ(s->p99_latency, 99);
+  EXPECT_EQ(s->total_tokens, 5050);
+  EXPECT_NEAR(s->cost, 1.0, 1e-9);
+
+  auto points = store_->points(*parseLogQuery({{"providers", "azure"}}));
+  ASSERT_TRUE(points);
+  EXPECT_EQ(points->size(), 50U);
+  auto q = *parseLogQuery({{"bucket_seconds", "60"}, {"group_by", "provider"}});
+  auto all_points = store_->points(q);
+  ASSERT_TRUE(all_points);
+  auto h = histogramJson(*all_points, q);
+  ASSERT_TRUE(h);
+  const auto& buckets = h->at("buckets").as_array();
+  ASSERT_EQ(buckets.size(), 3U);
+  std::int64_t total = 0;
+  for (const auto& b : buckets) {
+    total += b.at("requests").as_int64();
+  }
+  EXPECT_EQ(total, 100);
+  EXPECT_EQ(buckets[0].at("timestamp").as_string(), "1970-01-01T00:00:00.000Z");
+  EXPECT_EQ(buckets[1].at("timestamp").as_string(), "1970-01-01T00:01:00.000Z");
+
+  auto fd = store_->filterData();
+  ASSERT_TRUE(fd);
+  EXPECT_EQ(fd->providers, (std::vector<std::string>{"azure", "openai"}));
+
+  auto removed = store_->removeOlderThan(60000);
+  ASSERT_TRUE(removed);
+  EXPECT_EQ(*removed, 33); // the ones at ts 0 (i % 3 == 0)
+  auto some = store_->remove({"r1", "r2", "nope"});
+  ASSERT_TRUE(some);
+  EXPECT_EQ(*some, 2);
+  auto rest = store_->remove({});
+  ASSERT_TRUE(rest);
+  EXPECT_EQ(*rest, 65);
+}
+
+TEST_F(LogStoreTest, McpCalls) {
+  McpRow m;
+  m.id = "m1";
+  m.ts_ms = 5;
+  m.client = "fs";
+  m.tool = "read_file";
+  m.status = "success";
+  m.latency_ms = 3;
+  m.arguments = R"({"path":"/tmp/x"})";
+  McpRow d = m;
+  d.id = "m2";
+  d.status = "denied";
+  d.tool = "write_file";
+  ASSERT_TRUE(store_->insert({}, {m, d}));
+  auto page = store_->listMcp(*parseMcpQuery({{"tool_names", "read_file"}}));
+  ASSERT_TRUE(page);
+  ASSERT_EQ(page->rows.size(), 1U);
+  EXPECT_EQ(page->rows[0].arguments, m.arguments);
+  auto s = store_->mcpStats(*parseMcpQuery({}));
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->total, 2);
+  EXPECT_EQ(s->success, 1);
+  auto n = store_->removeMcp({});
+  ASSERT_TRUE(n);
+  EXPECT_EQ(*n, 2);
+}
+
+} // namespace
+} // namespace hd::logs
