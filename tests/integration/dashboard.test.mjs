@@ -102,10 +102,11 @@ test('a request through the gateway appears live under Logs; its details show pr
 
 test('the charts and stats under Logs show the traffic (volume, latency, cost)', async () => {
   for (let i = 0; i < 3; i++) assert.equal((await messages('azure/claude-haiku-4-5', `chart ${i}`)).status, 200);
+  let last;
   const stats = await waitFor(async () => {
-    const s = (await request(`${gw.url}/api/logs/stats`)).json;
-    return s?.total_requests >= 4 && s;
-  }, { message: 'the four requests never reached /api/logs/stats' });
+    last = await request(`${gw.url}/api/logs/stats`);
+    return last.json?.total_requests >= 4 && last.json;
+  }, { timeoutMs: 10000, message: () => `the four requests never reached /api/logs/stats: ${last.status} ${last.text}` });
   const { page, errors } = await openPage(browser);
   await page.goto(`${gw.url}/logs?range=1h`);
   await page.locator('svg[data-chart="volume"] rect.bar').first().waitFor();
@@ -114,6 +115,7 @@ test('the charts and stats under Logs show the traffic (volume, latency, cost)',
   assert.ok(await sum('cost') > 0);
   assert.ok(await page.locator('svg[data-chart="latency"] circle.dot').count() >= 1);
   assert.equal(await page.locator('#stat-requests').textContent(), String(stats.total_requests));
+  assert.equal(await page.locator('#stat-success').textContent(), '100.0%');
   assert.deepEqual(errors, []);
   await page.context().close();
 });
@@ -232,4 +234,14 @@ test('MCP Clients: the page follows what /api/mcp/clients answers (a notice when
   await page.getByRole('heading', { name: 'Page not found' }).waitFor();
   assert.deepEqual(errors, []);
   await page.context().close();
+});
+
+test('Logs says so when the request log is turned off (logs_store.enabled = false)', async () => {
+  const off = await startGateway({ config: azureAndAnthropic(up.url, { top: { logs_store: { enabled: false } } }), env: azureEnv(up.url) });
+  const { page, errors } = await openPage(browser);
+  await page.goto(`${off.url}/logs`);
+  await page.locator('#logs-unavailable', { hasText: 'turned off' }).waitFor();
+  assert.deepEqual(errors, []);
+  await page.context().close();
+  await off.stop();
 });

@@ -78,8 +78,7 @@ export function time(iso) {
 
 export function pct(n) {
   if (n === null || n === undefined) return '—';
-  const v = Number(n);
-  return `${(v <= 1 ? v * 100 : v).toFixed(1)}%`;
+  return `${Number(n).toFixed(1)}%`; // the API gives percentages (0-100)
 }
 
 export function json(v) {

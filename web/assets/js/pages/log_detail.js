@@ -117,7 +117,7 @@ export async function render(root, [id]) {
       { label: 'Model', cell: (a) => a.model ?? '—' },
       { label: 'Deployment', cell: (a) => a.deployment ?? '—' },
       { label: 'Key', cell: (a) => a.key_name ?? '—' },
-      { label: 'Status', cell: (a) => String(a.status ?? '—') },
+      { label: 'Status', cell: (a) => (a.status === 0 ? 'no answer' : String(a.status ?? '—')) },
       { label: 'Error', cell: (a) => a.error ?? '' },
       { label: 'Started', cell: (a) => time(a.started_at) },
       { label: 'Latency', cell: (a) => ms(a.latency), class: 'num' },

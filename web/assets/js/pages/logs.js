@@ -108,7 +108,9 @@ export async function render(root, _params, { navigate }) {
     const range = RANGES.find((r) => r.key === f.range);
     const [stats, hist] = await Promise.all([
       api(`/api/logs/stats${query(apiFilters(f))}`),
-      api(`/api/logs/histogram${query({ ...apiFilters(f), end_time: Math.floor(Date.now() / 1000), bucket_seconds: range.bucket })}`),
+      // No end_time: the buckets run to the latest request (an end taken from this browser's clock could cut off
+      // what the server logged a moment ago).
+      api(`/api/logs/histogram${query({ ...apiFilters(f), bucket_seconds: range.bucket })}`),
     ]);
     clear(statsEl).append(
       stat('Requests', num(stats.total_requests), 'stat-requests'),
@@ -147,9 +149,11 @@ export async function render(root, _params, { navigate }) {
   try {
     await Promise.all([loadPage(0), loadSummary(), api('/api/logs/filterdata').then((d) => { filterData = d; rerender(); })]);
   } catch (e) {
-    if (e.status === 404) {
+    if (e.status === 404 || e.status === 503) {
       clear(root).append(h('h1', { text: 'Logs' }),
-        h('div', { class: 'notice' }, 'The request log is not available on this gateway (GET /api/logs answered 404).'));
+        h('div', { class: 'notice', id: 'logs-unavailable' }, e.status === 503
+          ? `The request log is turned off on this gateway (${e.message}).`
+          : 'The request log is not available on this gateway (GET /api/logs answered 404).'));
       return null;
     }
     root.append(errorBox(e));
