@@ -106,11 +106,11 @@ export async function render(root, [id]) {
         field('Cache read tokens', num(l.cached_read_tokens), 'cached_read_tokens'),
         field('Cache write tokens', num(l.cached_write_tokens), 'cached_write_tokens'),
         field('Total tokens', num(l.total_tokens), 'total_tokens'),
-        field('Cost', l.cost === null || l.cost === undefined ? 'no price for this model' : usd(l.cost), 'cost'),
+        field('Cost', l.cost !== null && l.cost !== undefined ? usd(l.cost) : ok ? 'no price for this model' : '—', 'cost'),
         field('Latency', ms(l.latency), 'latency'),
         field('Time to first token', l.time_to_first_token === null || l.time_to_first_token === undefined ? '—' : ms(l.time_to_first_token), 'time_to_first_token'),
         field('Retries', num(l.number_of_retries ?? 0), 'number_of_retries'),
-        field('Fallback index', num(l.fallback_index ?? 0), 'fallback_index')))),
+        field('Fallback', (l.fallback_index ?? -1) < 0 ? 'none (primary provider)' : `#${l.fallback_index + 1}`, 'fallback_index')))),
     card(`Attempts (${(l.attempts ?? []).length})`, table([
       { label: '#', cell: (a) => String((l.attempts ?? []).indexOf(a) + 1) },
       { label: 'Provider', cell: (a) => a.provider ?? '—' },
