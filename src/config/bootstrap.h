@@ -32,7 +32,7 @@ struct AuthSettings {
 
 struct Bootstrap {
   StoreSettings config_store;
-  StoreSettings logs_store; // the request log (sqlite_path empty = <app dir>/logs.db)
+  StoreSettings logs_store;   // the request log (sqlite_path empty = <app dir>/logs.db)
   std::string encryption_key; // secret; empty = secrets stored in plain text
   AuthSettings auth;
 };

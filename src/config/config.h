@@ -122,7 +122,7 @@ struct ClientConfig {
   std::chrono::seconds idle_timeout{120};
   bool enable_logging = true;
   bool disable_content_logging = false;
-  int log_retention_days = 365; // request log records older than this are removed (0: kept forever)
+  int log_retention_days = 365;           // request log records older than this are removed (0: kept forever)
   bool enforce_auth_on_inference = false; // every inference request needs a virtual key
   bool drop_excess_requests = false;      // a full provider queue answers at once instead of waiting
 };

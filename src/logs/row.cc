@@ -49,6 +49,20 @@ std::string attemptsJson(const obs::RequestRecord& rec) {
   return js::serialize(out);
 }
 
+// The "model" of a JSON request body ("" when there is none): for requests refused before routing.
+std::string modelOf(const std::optional<std::string>& body) {
+  if (!body || body->empty()) {
+    return {};
+  }
+  boost::system::error_code ec;
+  auto v = js::parse(*body, ec);
+  if (ec || !v.is_object()) {
+    return {};
+  }
+  const auto* m = v.get_object().if_contains("model");
+  return m != nullptr && m->is_string() ? std::string(m->get_string()) : std::string();
+}
+
 } // namespace
 
 LogRow toRow(const obs::RequestRecord& rec, bool content) {
@@ -57,7 +71,7 @@ LogRow toRow(const obs::RequestRecord& rec, bool content) {
   r.ts_ms = toMs(rec.start_unix_ns);
   r.object = rec.inbound;
   r.provider = rec.provider;
-  r.model = rec.model;
+  r.model = rec.model.empty() ? modelOf(rec.request_content) : rec.model;
   r.served_model = rec.served_model;
   r.deployment = rec.deployment;
   r.key_id = rec.key_id;

@@ -1,7 +1,5 @@
 #include "logs/service.h"
 
-#include <spdlog/spdlog.h>
-
 #include <cstdlib>
 #include <filesystem>
 
@@ -73,7 +71,6 @@ Result<std::unique_ptr<LogService>> LogService::open(const config::StoreSettings
   svc->writer_ = std::make_shared<LogWriter>(std::move(write_store.value()), std::move(opts));
   svc->feed_ = std::make_shared<LiveFeed>([snap] { return snap->get()->client.enable_logging; });
   svc->ping_ = std::chrono::milliseconds(envSize("HEIMDALL_WS_PING_MS", 20000));
-  spdlog::info("request log: {}", svc->describe_);
   return svc;
 }
 

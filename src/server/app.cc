@@ -188,6 +188,9 @@ int serve(const ServeOptions& opts) {
   asio::signal_set reload_signal(main_ioc, SIGHUP);
   server.start();
   (*svc)->logStartup();
+  if (*log_service) {
+    spdlog::info("request log: {}", (*log_service)->describe());
+  }
   std::string host = opts.host.find(':') != std::string::npos ? "[" + opts.host + "]" : opts.host;
   std::string listening =
       fmt::format("heimdall listening on http://{}:{} (workers: {}, config: {}, providers: {})", host, *port, workers,

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "store/config_store.h"
+#include "store/pg_conn.h"
 #include "store/schema.h"
 
 namespace hd::store {
@@ -22,81 +23,18 @@ std::int64_t nowMs() {
       .count();
 }
 
-struct ResultFree {
-  void operator()(PGresult* r) const { PQclear(r); }
-};
-using PgResult = std::unique_ptr<PGresult, ResultFree>;
-
 class PostgresStore final : public ConfigStore {
 public:
-  explicit PostgresStore(PostgresSettings s) : s_(std::move(s)) {}
-  ~PostgresStore() override {
-    if (conn_ != nullptr) {
-      PQfinish(conn_);
-    }
-  }
+  explicit PostgresStore(PostgresSettings s) : conn_(std::move(s), "config store") {}
 
   std::string_view type() const override { return "postgres"; }
-  std::string describe() const override {
-    return fmt::format("postgres {}@{}:{}/{}", s_.user, s_.host, s_.port, s_.db_name);
-  }
+  std::string describe() const override { return conn_.describe(); }
 
-  Error fail(const std::string& what) const {
-    std::string msg = what;
-    while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) {
-      msg.pop_back();
-    }
-    return Error::internal(fmt::format("config store ({}): {}", describe(), msg));
-  }
-
-  Result<Ok> connect() {
-    if (conn_ != nullptr && PQstatus(conn_) == CONNECTION_OK) {
-      return Ok{};
-    }
-    if (conn_ != nullptr) {
-      PQfinish(conn_);
-      conn_ = nullptr;
-    }
-    const char* keys[] = {
-        "host", "port", "user", "password", "dbname", "sslmode", "connect_timeout", "application_name", nullptr};
-    const char* vals[] = {s_.host.c_str(),
-                          s_.port.c_str(),
-                          s_.user.c_str(),
-                          s_.password.c_str(),
-                          s_.db_name.c_str(),
-                          s_.ssl_mode.c_str(),
-                          "10",
-                          "heimdall",
-                          nullptr};
-    conn_ = PQconnectdbParams(keys, vals, 0);
-    if (PQstatus(conn_) != CONNECTION_OK) {
-      std::string msg = PQerrorMessage(conn_);
-      PQfinish(conn_);
-      conn_ = nullptr;
-      return fail("cannot connect: " + msg);
-    }
-    return Ok{};
-  }
+  Error fail(const std::string& what) const { return conn_.fail(what); }
 
   // Runs one statement with text parameters; expects `want` (PGRES_COMMAND_OK or PGRES_TUPLES_OK).
-  Result<PgResult> run(const char* sql, std::initializer_list<std::string> params, ExecStatusType want) {
-    if (auto c = connect(); !c) {
-      return c.error();
-    }
-    std::vector<const char*> vals;
-    for (const auto& p : params) {
-      vals.push_back(p.c_str());
-    }
-    PgResult r(PQexecParams(conn_, sql, static_cast<int>(vals.size()), nullptr, vals.data(), nullptr, nullptr, 0));
-    if (PQresultStatus(r.get()) != want) {
-      std::string msg = PQerrorMessage(conn_);
-      if (PQstatus(conn_) != CONNECTION_OK) {
-        PQfinish(conn_);
-        conn_ = nullptr;
-      }
-      return fail(msg);
-    }
-    return r;
+  Result<PgResultPtr> run(const char* sql, const std::vector<std::optional<std::string>>& params, ExecStatusType want) {
+    return conn_.run(sql, params, want);
   }
 
   Result<Ok> command(const char* sql) {
@@ -114,9 +52,7 @@ public:
     }
     auto out = body();
     if (!out) {
-      if (conn_ != nullptr) {
-        PgResult(PQexec(conn_, "ROLLBACK"));
-      }
+      conn_.rollback();
       return out;
     }
     if (auto r = command("COMMIT"); !r) {
@@ -145,9 +81,8 @@ public:
       }
       for (std::size_t i = applied; i < all.size(); ++i) {
         // Multi-statement text: PQexec (no parameters) runs it whole.
-        PgResult r(PQexec(conn_, std::string(all[i]).c_str()));
-        if (PQresultStatus(r.get()) != PGRES_COMMAND_OK) {
-          return fail(PQerrorMessage(conn_));
+        if (auto r = conn_.exec(std::string(all[i])); !r) {
+          return r;
         }
       }
       if (auto r = setMeta("schema_version", std::to_string(all.size())); !r) {
@@ -245,8 +180,7 @@ public:
   }
 
 private:
-  PostgresSettings s_;
-  PGconn* conn_ = nullptr;
+  PgConn conn_;
 };
 
 } // namespace

@@ -181,6 +181,7 @@ test('upstream errors and gateway refusals are records with status, code and err
   assert.equal(rec.status_code, 401);
   assert.match(rec.error_details, /virtual key/);
   assert.equal(rec.provider, '');
+  assert.equal(rec.model, 'claude-sonnet-4-6', 'the model comes from the body when routing never ran');
   assert.equal(rec.attempts.length, 0);
   assert.equal((await up.requests()).length, before);
   noSecrets(JSON.stringify(rec), 'refusal record');
