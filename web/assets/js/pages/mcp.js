@@ -50,7 +50,8 @@ export async function render(root) {
     clear(list).append(table([
       { label: 'Name', cell: (c) => h('strong', { text: c.name }) },
       { label: 'Connection', cell: (c) => `${c.cfg.connection_type ?? '—'}${c.cfg.connection_string ? ` · ${c.cfg.connection_string}` : c.cfg.stdio_config?.command ? ` · ${c.cfg.stdio_config.command}` : ''}` },
-      { label: 'State', cell: (c) => badge(String(c.state), /connected|ok|ready/i.test(String(c.state)) && !/dis/i.test(String(c.state)) ? 'ok' : 'err') },
+      { label: 'State', cell: (c) => h('div', {}, badge(String(c.state), /connected|ok|ready/i.test(String(c.state)) && !/dis/i.test(String(c.state)) ? 'ok' : 'err'),
+        c.raw.error ? h('div', { class: 'small muted', text: String(c.raw.error) }) : null) },
       { label: 'Tools', cell: (c) => h('div', { class: 'small' }, c.tools.length ? c.tools.join(', ') : '—') },
       { label: '', class: 'actions', cell: (c) => h('div', { class: 'btn-row' },
         h('button', { type: 'button', class: 'btn btn-small', onclick: () => reconnect(c), text: 'Reconnect' }),
