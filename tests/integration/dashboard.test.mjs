@@ -92,6 +92,9 @@ test('a request through the gateway appears live under Logs; its details show pr
   assert.equal(await field('completion_tokens'), '2,000');
   // claude-sonnet-4-6 at $3 / $15 per million tokens: 10000 * 3e-6 + 2000 * 15e-6 = $0.06
   assert.equal(await field('cost'), '$0.06');
+  assert.match(await field('latency'), /^\d+ ms$|^\d+\.\d\d s$/);
+  const attempts = page.locator('section.card', { has: page.getByRole('heading', { name: 'Attempts (1)' }) });
+  assert.match(await attempts.locator('tbody tr').textContent(), /azure.*my-claude-sonnet-deployment.*azure-api-key.*200/);
   const conv = page.locator('#conversation');
   await conv.getByText('What is the weather in Oslo?').waitFor();
   await conv.locator('.tool-call', { hasText: 'get_weather' }).waitFor();
