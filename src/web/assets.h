@@ -1,6 +1,7 @@
 #pragma once
 // The dashboard's static files as the server hands them out: body, content type and a strong ETag
-// (computed once, from the embedded bytes, at first use).
+// (computed once, from the embedded bytes, at first use). The If-None-Match list is parsed here (Beast has no
+// parser for it; it is a comma-separated list of quoted tags).
 
 #include <optional>
 #include <string>

@@ -1,4 +1,5 @@
-// DOM helpers: every piece of data goes into the page as text (textContent / setAttribute), never as HTML.
+// DOM helpers (written here; the dashboard uses no framework): every piece of data goes into the page as text
+// (textContent / setAttribute), never as HTML.
 
 /** Creates an element. attrs: class, text, on<Event> handlers, dataset, any other attribute. */
 export function h(tag, attrs = {}, ...children) {
