@@ -136,7 +136,7 @@ test('Governance > Virtual Keys: a key created in the UI is shown once and the g
   await dlg.getByRole('button', { name: 'Create' }).click();
   const value = await page.locator('[data-testid=vk-value]').inputValue();
   assert.match(value, /^bf-/);
-  await page.locator('dialog.modal button[aria-label=Close]').click();
+  await page.locator('dialog.modal', { has: page.locator('[data-testid=vk-value]') }).getByRole('button', { name: 'Close' }).click();
   const vkRow = page.locator('tr[data-vk-name="claude-code-azure"]');
   await vkRow.waitFor();
   assert.match(await vkRow.textContent(), /\$0 \/ \$100/);

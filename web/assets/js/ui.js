@@ -23,7 +23,10 @@ export function row(label, input, hint) {
   return h('label', { class: 'form-row' }, h('span', { class: 'form-label', text: label }), input, hint ? h('span', { class: 'hint', text: hint }) : null);
 }
 
-/** A form in a modal: fields, a submit button, an error area. submit(form) may throw; its message is shown. */
+/**
+ * A form in a modal: fields, a submit button, an error area. submit(form) may throw (its message is shown and
+ * the form stays open); it may return a function, run once the form has closed (to show a result).
+ */
 export function formModal(title, fields, submitLabel, submit) {
   const err = h('div', { class: 'error-box', role: 'alert', hidden: true });
   const btn = h('button', { type: 'submit', class: 'btn btn-primary', text: submitLabel });
@@ -34,8 +37,9 @@ export function formModal(title, fields, submitLabel, submit) {
     btn.disabled = true;
     err.hidden = true;
     try {
-      await submit(form);
+      const after = await submit(form);
       dlg.closeModal();
+      if (typeof after === 'function') await after();
     } catch (e) {
       err.textContent = e.message;
       err.hidden = false;

@@ -72,7 +72,7 @@ export async function renderEntities(root, kind) {
         if (customer.value) body.customer_id = customer.value;
         else delete body.customer_id;
       }
-      await onSubmit(body);
+      return onSubmit(body);
     });
   }
 
@@ -96,9 +96,10 @@ export async function renderEntities(root, kind) {
 
   root.append(
     h('div', { class: 'page-head' }, h('div', {}, h('div', { class: 'crumb', text: 'Governance' }), h('h1', { text: title })),
-      h('button', { type: 'button', class: 'btn btn-primary', id: `${kind}-create`, onclick: () => create(), text: `Create ${kind}` })),
+      h('button', { type: 'button', class: 'btn btn-primary', id: `${kind}-create`, disabled: true, onclick: () => create(), text: `Create ${kind}` })),
     h('p', { class: 'muted', text: `A ${kind}'s budget is shared by all its virtual keys${kind === 'customer' ? ' and teams' : ''}.` }),
     h('section', { class: 'card' }, list));
   await load();
+  root.querySelector(`#${kind}-create`).disabled = false; // a team's form needs the customers
   return null;
 }

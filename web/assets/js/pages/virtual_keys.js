@@ -101,7 +101,7 @@ function vkForm(base, providers, teams, customers, onSubmit, title, submitLabel)
     const [kind, id] = f.owner.value.split(/:(.*)/s);
     if (kind === 'team') body.team_id = id;
     if (kind === 'customer') body.customer_id = id;
-    await onSubmit(body);
+    return onSubmit(body);
   });
 }
 
@@ -147,8 +147,10 @@ export async function render(root) {
 
   const create = () => vkForm({}, providers, teams, customers, async (body) => {
     const r = await api('/api/governance/virtual-keys', { method: 'POST', body });
-    secretOnce(`Virtual key "${r.name}" created`, r.value, 'Copy this key now: it is shown only once. Clients send it as x-bf-vk, Authorization: Bearer, or x-api-key.');
-    await load();
+    return async () => {
+      secretOnce(`Virtual key "${r.name}" created`, r.value, 'Copy this key now: it is shown only once. Clients send it as x-bf-vk, Authorization: Bearer, or x-api-key.');
+      await load();
+    };
   }, 'Create virtual key', 'Create');
 
   const edit = (k) => vkForm(k, providers, teams, customers, async (body) => {
@@ -179,8 +181,9 @@ export async function render(root) {
 
   root.append(
     h('div', { class: 'page-head' }, h('div', {}, h('div', { class: 'crumb', text: 'Governance' }), h('h1', { text: 'Virtual Keys' })),
-      h('button', { type: 'button', class: 'btn btn-primary', id: 'vk-create', onclick: () => create(), text: 'Create virtual key' })),
+      h('button', { type: 'button', class: 'btn btn-primary', id: 'vk-create', disabled: true, onclick: () => create(), text: 'Create virtual key' })),
     h('section', { class: 'card' }, list));
   await load();
+  root.querySelector('#vk-create').disabled = false; // the form needs the providers, teams and customers
   return null;
 }
