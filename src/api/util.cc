@@ -80,7 +80,9 @@ Error conflict(std::string msg) {
 
 asio::awaitable<void> sendError(http::ServerExchange& ex, const Error& err) {
   std::vector<std::pair<std::string, std::string>> headers;
-  if (err.status == 401) {
+  // The Basic challenge, except to the dashboard's own calls (X-Requested-With), where it would make
+  // the browser pop up its password dialog instead of letting the page show its sign-in form.
+  if (err.status == 401 && ex.header("x-requested-with") != "XMLHttpRequest") {
     headers.emplace_back("www-authenticate", R"(Basic realm="heimdall")");
   }
   co_await ex.sendJson(static_cast<unsigned>(err.status), errorBody(err), headers);

@@ -127,6 +127,9 @@ asio::awaitable<void> Router::dispatch(ServerExchange& ex) const {
     co_await r.handler(ex);
     co_return;
   }
+  if (!path_matched && fallback_ && co_await fallback_(ex)) {
+    co_return;
+  }
   Error err = path_matched ? Error{ErrorKind::InvalidRequest, 405,
                                    fmt::format("method {} is not allowed on {}",
                                                std::string_view(ex.request().method_string()), ex.path())}

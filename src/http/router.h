@@ -16,12 +16,16 @@ using Handler = std::function<asio::awaitable<void>(ServerExchange&)>;
 // Renders an Error as (content-type JSON) body in the wire shape of the API that owns `path`.
 using ErrorRenderer = std::function<std::string(std::string_view path, const Error& err)>;
 
+// Asked about a request no route's path matches, before the 404: true when it answered.
+using Fallback = std::function<asio::awaitable<bool>(ServerExchange&)>;
+
 class Router {
 public:
   void add(bhttp::verb method, std::string pattern, Handler handler);
   // Replaces the handler of a route added earlier with `decorate(handler)`; false if there is none.
   bool wrap(bhttp::verb method, std::string_view pattern, const std::function<Handler(Handler)>& decorate);
   void setErrorRenderer(ErrorRenderer r) { render_ = std::move(r); }
+  void setFallback(Fallback f) { fallback_ = std::move(f); }
 
   // Dispatches the request; answers 404/405 itself. Never throws.
   asio::awaitable<void> dispatch(ServerExchange& ex) const;
@@ -40,6 +44,7 @@ private:
 
   std::vector<Route> routes_;
   ErrorRenderer render_;
+  Fallback fallback_;
 };
 
 // Generic error body used outside API-specific prefixes: {"error":{"type","message"}}.

@@ -33,6 +33,7 @@
 #include "obs/observe.h"
 #include "obs/trace_exporter.h"
 #include "translate/openai/errors.h"
+#include "web/routes.h"
 
 namespace hd::server {
 
@@ -75,6 +76,7 @@ void addRoutes(http::Router& router, const config::Snapshot& snapshot, const api
   inbound::anthropic::registerRoutes(router, inbound::anthropic::Context{&snapshot});
   inbound::openai::registerRoutes(router, inbound::openai::Context{&snapshot});
   api::registerRoutes(router, api_ctx);
+  web::registerRoutes(router);
   router.setErrorRenderer([](std::string_view path, const Error& err) {
     if (path.substr(0, 11) == "/anthropic/" || path == "/anthropic") {
       return inbound::anthropic::errorBody(err);

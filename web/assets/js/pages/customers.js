@@ -1,0 +1,6 @@
+// Governance > Customers.
+import { renderEntities } from './entities.js';
+
+export function render(root) {
+  return renderEntities(root, 'customer');
+}
