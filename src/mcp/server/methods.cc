@@ -7,6 +7,7 @@
 
 #include "mcp/client/upstream.h"
 #include "obs/ids.h"
+#include "obs/observe.h"
 
 namespace hd::mcp::server {
 
@@ -143,6 +144,12 @@ asio::awaitable<ToolCall> callTool(const Context& ctx, const Caller& caller, con
   rec->client = entry->client;
   rec->tool = entry->name;
   rec->session_id = caller.session_id;
+  if (auto parent = obs::parseTraceparent(caller.traceparent)) {
+    rec->trace = std::move(*parent);
+  } else {
+    rec->trace.trace_id = obs::newTraceId(rng());
+  }
+  rec->trace.span_id = obs::newSpanId(rng());
   if (caller.access.vk != nullptr) {
     rec->virtual_key_id = caller.access.vk->id;
     rec->virtual_key_name = caller.access.vk->name;

@@ -11,6 +11,7 @@ Result<Caller> identify(const Context& ctx, const http::ServerExchange& ex) {
   Caller caller;
   caller.cfg = ctx.snapshot->get();
   caller.request_id = ex.requestId();
+  caller.traceparent = std::string(ex.header("traceparent"));
   const auto& gov = caller.cfg->governance;
   std::string value = gate::presentedKey(ex);
   const config::VirtualKey* vk = nullptr;
