@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "config/governance.h"
-#include "config/telemetry.h"
 #include "config/mcp.h"
+#include "config/telemetry.h"
 #include "governance/pricing.h"
 
 namespace hd::config {

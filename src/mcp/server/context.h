@@ -32,7 +32,7 @@ struct Caller {
   Access access;
   std::string session_id;
   std::string request_id;
-  std::string traceparent; // the client's W3C trace context, if it sent one
+  std::string traceparent;                     // the client's W3C trace context, if it sent one
   std::shared_ptr<client::CancelToken> cancel; // set when the client goes away or cancels the request
 };
 
