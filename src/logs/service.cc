@@ -1,5 +1,6 @@
 #include "logs/service.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 
@@ -63,7 +64,9 @@ Result<std::unique_ptr<LogService>> LogService::open(const config::StoreSettings
   const config::Snapshot* snap = &snapshot;
   WriterOptions opts;
   opts.queue_size = envSize("HEIMDALL_LOGS_QUEUE_SIZE", opts.queue_size);
-  opts.batch_size = envSize("HEIMDALL_LOGS_BATCH_SIZE", opts.batch_size);
+  opts.batch_size = std::max<std::size_t>(1, envSize("HEIMDALL_LOGS_BATCH_SIZE", opts.batch_size));
+  opts.flush_interval = std::chrono::milliseconds(
+      envSize("HEIMDALL_LOGS_FLUSH_MS", static_cast<std::size_t>(opts.flush_interval.count())));
   opts.retention_interval = std::chrono::milliseconds(
       envSize("HEIMDALL_LOGS_RETENTION_INTERVAL_MS", static_cast<std::size_t>(opts.retention_interval.count())));
   opts.enabled = [snap] { return snap->get()->client.enable_logging; };

@@ -4,7 +4,8 @@
 // from logs_store; registered on the hub and the router by server/app.cc.
 //
 // Tuning through the environment (tests, benchmarks): HEIMDALL_LOGS_QUEUE_SIZE (records waiting to be
-// written, default 10000), HEIMDALL_LOGS_BATCH_SIZE (default 500), HEIMDALL_LOGS_RETENTION_INTERVAL_MS
+// written, default 10000), HEIMDALL_LOGS_BATCH_SIZE (default 500), HEIMDALL_LOGS_FLUSH_MS (how long a record may
+// wait to share a transaction, default 100), HEIMDALL_LOGS_RETENTION_INTERVAL_MS
 // (how often retention runs, default one hour), HEIMDALL_WS_PING_MS (live feed pings, default 20000).
 
 #include <memory>

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 namespace hd::logs {
 
 namespace {
@@ -51,6 +53,10 @@ void LogWriter::push(Item item) {
       return;
     }
     queue_.push_back(std::move(item));
+    // The writer waits for the first record (then lingers for more) and for a full batch.
+    if (queue_.size() != 1 && queue_.size() != opts_.batch_size) {
+      return;
+    }
   }
   cv_.notify_one();
 }
@@ -64,6 +70,12 @@ void LogWriter::run() {
       enforceRetention();
       lk.lock();
       next_retention = std::chrono::steady_clock::now() + opts_.retention_interval;
+    }
+    if (!queue_.empty() && queue_.size() < opts_.batch_size && !stopping_) {
+      // Group commit: let more records join this batch, up to the flush interval or a full batch.
+      auto flush_at = std::chrono::steady_clock::now() + opts_.flush_interval;
+      cv_.wait_until(lk, std::min(flush_at, next_retention),
+                     [&] { return stopping_ || queue_.size() >= opts_.batch_size; });
     }
     if (!queue_.empty()) {
       std::vector<Item> batch;

@@ -20,6 +20,9 @@ namespace hd::logs {
 struct WriterOptions {
   std::size_t queue_size = 10000;
   std::size_t batch_size = 500;
+  // How long the first queued record may wait for others to share its transaction (group commit): a
+  // commit per record would rewrite every index page each time.
+  std::chrono::milliseconds flush_interval{100};
   std::chrono::milliseconds retention_interval{std::chrono::hours(1)};
   std::function<bool()> enabled = [] { return true; };    // client.enable_logging
   std::function<int()> retention_days = [] { return 0; }; // 0: keep forever

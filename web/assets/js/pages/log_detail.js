@@ -1,5 +1,5 @@
 // One request: summary, tokens and cost, attempts, the conversation (messages and tool calls) and the raw JSON.
-import { api } from '../api.js';
+import { api, ApiError } from '../api.js';
 import { h, add, num, usd, ms, time, badge, card, json, table } from '../dom.js';
 
 function field(label, value, key) {
@@ -78,8 +78,21 @@ function tools(input) {
     list.map((t) => h('li', {}, h('code', { text: t.name ?? t.function?.name ?? t.type ?? '' }), ' ', h('span', { class: 'muted', text: t.description ?? t.function?.description ?? '' })))));
 }
 
+// A row announced by the live feed is stored a moment later (the log writer commits in batches): a
+// missing record is asked for again for a few seconds before the page gives up.
+async function fetchLog(id) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await api(`/api/logs/${encodeURIComponent(id)}`);
+    } catch (e) {
+      if (!(e instanceof ApiError) || e.status !== 404 || attempt >= 15) throw e;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+}
+
 export async function render(root, [id]) {
-  const l = await api(`/api/logs/${encodeURIComponent(id)}`);
+  const l = await fetchLog(id);
   const ok = l.status === 'success';
   add(root,
     h('a', { href: '/logs', class: 'back' }, '← Logs'),
