@@ -51,7 +51,8 @@ std::optional<Clock::time_point> cliLocalTime(std::string_view s) {
   }
   tm.tm_isdst = -1;
   std::time_t t = std::mktime(&tm);
-  if (t == static_cast<std::time_t>(-1)) {
+  // Outside the plausible window the clock conversion below could overflow; such a date is no answer anyway.
+  if (t == static_cast<std::time_t>(-1) || t < kMinEpoch || t >= kMinEpoch + 100 * kMaxLifetimeSeconds) {
     return std::nullopt;
   }
   return Clock::from_time_t(t);

@@ -34,6 +34,9 @@ TEST(TokenResponse, AzureCliFormats) {
   // Older CLIs: only the local-time string.
   auto old = parseTokenResponse(R"({"accessToken":"cli","expiresOn":"2099-01-15 10:00:00.123456"})", kNow);
   EXPECT_FALSE(old.ok()); // more than a year away: rejected as implausible
+  // A date millennia away must be refused, not overflow the clock (found by the fuzzer).
+  auto far = parseTokenResponse(R"({"accessToken":"t","expiresOn":"9130-03-01 10:00:00.000000"})", kNow);
+  EXPECT_FALSE(far.ok());
   auto local = parseTokenResponse(R"({"accessToken":"cli","expiresOn":"2027-03-01 00:00:00"})",
                                   Clock::time_point(std::chrono::seconds(1'800'000'000)));
   ASSERT_TRUE(local.ok()) << local.error().message;
