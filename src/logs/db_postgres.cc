@@ -33,8 +33,8 @@ std::vector<std::optional<std::string>> texts(const std::vector<SqlValue>& param
           using T = std::decay_t<decltype(v)>;
           if constexpr (std::is_same_v<T, std::monostate>) {
             out.emplace_back(std::nullopt);
-          } else if constexpr (std::is_same_v<T, std::string>) {
-            out.emplace_back(v);
+          } else if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, std::string_view>) {
+            out.emplace_back(std::string(v));
           } else if constexpr (std::is_same_v<T, double>) {
             out.emplace_back(fmt::format("{}", v));
           } else {

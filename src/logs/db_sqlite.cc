@@ -46,6 +46,9 @@ public:
             using T = std::decay_t<decltype(v)>;
             if constexpr (std::is_same_v<T, std::monostate>) {
               st->bindNull(n);
+            } else if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, std::string_view>) {
+              // The parameters outlive the step; every path resets (and unbinds) before returning.
+              st->bindStatic(n, v);
             } else {
               st->bind(n, v);
             }
@@ -120,15 +123,11 @@ private:
 } // namespace
 
 Result<std::unique_ptr<Db>> openSqliteDb(const std::string& path) {
-  sqlite3* db = nullptr;
-  int rc =
-      sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
-  if (rc != SQLITE_OK) {
-    std::string msg = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-    sqlite3_close_v2(db);
-    return Error::internal(fmt::format("logs store ({}): cannot open: {}", path, msg));
+  auto opened = store::openSqliteFile(path, SQLITE_OPEN_NOMUTEX);
+  if (auto* msg = std::get_if<std::string>(&opened)) {
+    return Error::internal(fmt::format("logs store ({}): cannot open: {}", path, *msg));
   }
-  auto out = std::make_unique<SqliteDb>(db, path);
+  auto out = std::make_unique<SqliteDb>(std::get<sqlite3*>(opened), path);
   if (auto r = out->script("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"); !r) {
     return r.error();
   }

@@ -93,56 +93,60 @@ template <std::size_t N> std::string insertSql(const char* table, const Column (
   return fmt::format("INSERT INTO {} ({}) VALUES ({}) ON CONFLICT (id) DO NOTHING", table, columnList(cols), marks);
 }
 
+// Row values are bound as views: the rows outlive the insert statement that reads them.
+SqlValue view(const std::string& v) {
+  return std::string_view(v);
+}
 SqlValue opt(const std::optional<std::string>& v) {
-  return v ? SqlValue(*v) : SqlValue(std::monostate{});
+  return v ? SqlValue(std::string_view(*v)) : SqlValue(std::monostate{});
 }
 SqlValue opt(const std::optional<double>& v) {
   return v ? SqlValue(*v) : SqlValue(std::monostate{});
 }
 
-std::vector<SqlValue> values(const LogRow& r) {
+void values(const LogRow& r, std::vector<SqlValue>& out) {
   using I = std::int64_t;
-  return {r.id,
-          r.ts_ms,
-          r.object,
-          r.provider,
-          r.model,
-          r.served_model,
-          r.deployment,
-          r.key_id,
-          r.key_name,
-          r.vk_id,
-          r.vk_name,
-          r.team_id,
-          r.team_name,
-          r.customer_id,
-          r.customer_name,
-          I{r.retries},
-          I{r.fallback_index},
-          r.status,
-          I{r.status_code},
-          opt(r.error),
-          r.latency_ms,
-          opt(r.ttft_ms),
-          I{r.stream ? 1 : 0},
-          r.stop_reason,
-          r.prompt_tokens,
-          r.completion_tokens,
-          r.cache_read_tokens,
-          r.cache_write_tokens,
-          r.total_tokens,
-          opt(r.cost),
-          r.trace_id,
-          opt(r.input),
-          opt(r.output),
-          opt(r.output_raw),
-          r.attempts,
-          r.labels};
+  out.assign({view(r.id),
+              r.ts_ms,
+              view(r.object),
+              view(r.provider),
+              view(r.model),
+              view(r.served_model),
+              view(r.deployment),
+              view(r.key_id),
+              view(r.key_name),
+              view(r.vk_id),
+              view(r.vk_name),
+              view(r.team_id),
+              view(r.team_name),
+              view(r.customer_id),
+              view(r.customer_name),
+              I{r.retries},
+              I{r.fallback_index},
+              view(r.status),
+              I{r.status_code},
+              opt(r.error),
+              r.latency_ms,
+              opt(r.ttft_ms),
+              I{r.stream ? 1 : 0},
+              view(r.stop_reason),
+              r.prompt_tokens,
+              r.completion_tokens,
+              r.cache_read_tokens,
+              r.cache_write_tokens,
+              r.total_tokens,
+              opt(r.cost),
+              view(r.trace_id),
+              opt(r.input),
+              opt(r.output),
+              opt(r.output_raw),
+              view(r.attempts),
+              view(r.labels)});
 }
 
-std::vector<SqlValue> values(const McpRow& r) {
-  return {r.id,     r.ts_ms,      r.client,     r.tool,           r.session_id,  r.vk_id,   r.vk_name,
-          r.status, opt(r.error), r.latency_ms, opt(r.arguments), opt(r.result), r.trace_id};
+void values(const McpRow& r, std::vector<SqlValue>& out) {
+  out.assign({view(r.id), r.ts_ms, view(r.client), view(r.tool), view(r.session_id), view(r.vk_id), view(r.vk_name),
+              view(r.status), opt(r.error), r.latency_ms, opt(r.arguments), opt(r.result), view(r.trace_id)});
 }
 
 const std::string& text(const Db::Row& row, std::size_t i) {
@@ -235,24 +239,15 @@ Result<std::unique_ptr<LogStore>> LogStore::open(std::unique_ptr<Db> db) {
 Result<Ok> LogStore::migrate() {
   Dialect d = db_->dialect();
   std::string sql = createTable("logs", kLogColumns, d) + ";\n" + createTable("mcp_logs", kMcpColumns, d) + ";\n";
-  for (const char* idx : {"logs (ts)", "logs (provider, ts)", "logs (model, ts)", "logs (status, ts)",
-                          "logs (vk_id, ts)", "logs (latency)", "mcp_logs (ts)"}) {
-    std::string name = idx;
-    for (char& c : name) {
-      if (c == ' ' || c == '(' || c == ')' || c == ',') {
-        c = '_';
-      }
-    }
-    std::string compact;
-    for (char c : name) {
-      if (c != '_' || (compact.empty() || compact.back() != '_')) {
-        compact.push_back(c);
-      }
-    }
-    while (!compact.empty() && compact.back() == '_') {
-      compact.pop_back();
-    }
-    sql += fmt::format("CREATE INDEX IF NOT EXISTS idx_{} ON {};\n", compact, idx);
+  // One index per table, on the time: every insert appends to it, and lists, filters and stats walk a
+  // time range. Per-column indexes (provider, model, status, virtual key, latency) cost the writer more
+  // than half of its time (the latency one inserts at random places) and are dropped where an older
+  // version created them; those filters scan the time range instead.
+  sql += "CREATE INDEX IF NOT EXISTS idx_logs_ts ON logs (ts);\n"
+         "CREATE INDEX IF NOT EXISTS idx_mcp_logs_ts ON mcp_logs (ts);\n";
+  for (const char* old :
+       {"idx_logs_provider_ts", "idx_logs_model_ts", "idx_logs_status_ts", "idx_logs_vk_id_ts", "idx_logs_latency"}) {
+    sql += fmt::format("DROP INDEX IF EXISTS {};\n", old);
   }
   if (auto r = db_->begin(); !r) {
     return r;
@@ -277,14 +272,17 @@ Result<Ok> LogStore::insert(const std::vector<LogRow>& logs, const std::vector<M
   if (auto r = db_->begin(); !r) {
     return r;
   }
+  std::vector<SqlValue> params;
   for (const auto& row : logs) {
-    if (auto r = db_->execute(kInsertLog, values(row)); !r) {
+    values(row, params);
+    if (auto r = db_->execute(kInsertLog, params); !r) {
       db_->rollback();
       return r.error();
     }
   }
   for (const auto& row : mcp) {
-    if (auto r = db_->execute(kInsertMcp, values(row)); !r) {
+    values(row, params);
+    if (auto r = db_->execute(kInsertMcp, params); !r) {
       db_->rollback();
       return r.error();
     }
@@ -327,18 +325,34 @@ Result<std::optional<LogRow>> LogStore::get(const std::string& id) {
   return std::optional<LogRow>(logFrom(rows->front()));
 }
 
-Result<double> LogStore::percentile(const std::string& table, const Where& w, std::int64_t count, double p) {
-  // Nearest rank: the smallest value with at least p of the values at or below it.
-  auto rank = static_cast<std::int64_t>(std::ceil(p * static_cast<double>(count)));
-  rank = std::clamp<std::int64_t>(rank, 1, count);
+Result<Ok> LogStore::percentiles(const std::string& table, const Where& w, LogStats& s) {
+  // Nearest rank: the smallest value with at least p of the values at or below it. One sort for the
+  // three ranks (no index on latency: see migrate()).
+  constexpr double kPs[] = {0.5, 0.95, 0.99};
+  double* dst[] = {&s.p50_latency, &s.p95_latency, &s.p99_latency};
+  std::int64_t ranks[3];
   auto params = w.params;
-  params.emplace_back(rank - 1);
-  auto rows =
-      db_->query(fmt::format("SELECT latency FROM {}{} ORDER BY latency LIMIT 1 OFFSET ?", table, w.sql), params);
+  for (int i = 0; i < 3; ++i) {
+    ranks[i] = std::clamp<std::int64_t>(static_cast<std::int64_t>(std::ceil(kPs[i] * static_cast<double>(s.total))), 1,
+                                        s.total);
+    params.emplace_back(ranks[i]);
+  }
+  auto rows = db_->query(fmt::format("SELECT rn, latency FROM (SELECT latency, ROW_NUMBER() OVER (ORDER BY latency) "
+                                     "AS rn FROM {}{}) AS ranked WHERE rn IN (?, ?, ?)",
+                                     table, w.sql),
+                         params);
   if (!rows) {
     return rows.error();
   }
-  return rows->empty() ? 0.0 : real(rows->front(), 0);
+  for (const auto& r : *rows) {
+    auto rn = integer(r, 0);
+    for (int i = 0; i < 3; ++i) {
+      if (ranks[i] == rn) {
+        *dst[i] = real(r, 1);
+      }
+    }
+  }
+  return Ok{};
 }
 
 Result<LogStats> LogStore::stats(const LogQuery& q) {
@@ -361,13 +375,8 @@ Result<LogStats> LogStore::stats(const LogQuery& q) {
   s.completion_tokens = integer(r, 5);
   s.cost = real(r, 6);
   if (s.total > 0) {
-    for (auto [p, dst] :
-         {std::pair{0.5, &s.p50_latency}, std::pair{0.95, &s.p95_latency}, std::pair{0.99, &s.p99_latency}}) {
-      auto v = percentile("logs", w, s.total, p);
-      if (!v) {
-        return v.error();
-      }
-      *dst = *v;
+    if (auto p = percentiles("logs", w, s); !p) {
+      return p.error();
     }
   }
   return s;
@@ -483,13 +492,8 @@ Result<LogStats> LogStore::mcpStats(const McpQuery& q) {
   s.errors = s.total - s.success;
   s.average_latency = real(r, 2);
   if (s.total > 0) {
-    for (auto [p, dst] :
-         {std::pair{0.5, &s.p50_latency}, std::pair{0.95, &s.p95_latency}, std::pair{0.99, &s.p99_latency}}) {
-      auto v = percentile("mcp_logs", w, s.total, p);
-      if (!v) {
-        return v.error();
-      }
-      *dst = *v;
+    if (auto p = percentiles("mcp_logs", w, s); !p) {
+      return p.error();
     }
   }
   return s;

@@ -87,7 +87,8 @@ public:
 private:
   explicit LogStore(std::unique_ptr<Db> db) : db_(std::move(db)) {}
   Result<Ok> migrate();
-  Result<double> percentile(const std::string& table, const Where& w, std::int64_t count, double p);
+  // Fills the p50/p95/p99 latencies of `s` (s.total rows match `w`).
+  Result<Ok> percentiles(const std::string& table, const Where& w, LogStats& s);
   Result<std::int64_t> removeIds(const std::string& table, const std::vector<std::string>& ids);
 
   std::unique_ptr<Db> db_;

@@ -67,7 +67,9 @@ std::optional<std::int64_t> parseTime(std::string_view text);
 // Unix milliseconds -> "2026-11-25T10:00:00.123Z".
 std::string formatTime(std::int64_t unix_ms);
 
-using SqlValue = std::variant<std::monostate, std::string, std::int64_t, double>;
+// A bound parameter. `std::string_view` refers to memory that outlives the statement's execution (the
+// writer binds a batch's rows this way, without copying them).
+using SqlValue = std::variant<std::monostate, std::string, std::string_view, std::int64_t, double>;
 
 enum class Dialect { Sqlite, Postgres };
 

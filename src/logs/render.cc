@@ -114,9 +114,11 @@ js::object mcpEntryJson(const McpRow& r) {
   return o;
 }
 
-js::object statsJson(const LogStats& s) {
+namespace {
+// The counts and latencies both stats answers share, under their own name for the total.
+js::object commonStats(const LogStats& s, const char* total_name) {
   js::object o;
-  o["total_requests"] = s.total;
+  o[total_name] = s.total;
   o["success_count"] = s.success;
   o["error_count"] = s.errors;
   o["success_rate"] = s.total > 0 ? round3(100.0 * static_cast<double>(s.success) / static_cast<double>(s.total)) : 0.0;
@@ -124,6 +126,12 @@ js::object statsJson(const LogStats& s) {
   o["p50_latency"] = round3(s.p50_latency);
   o["p95_latency"] = round3(s.p95_latency);
   o["p99_latency"] = round3(s.p99_latency);
+  return o;
+}
+} // namespace
+
+js::object statsJson(const LogStats& s) {
+  js::object o = commonStats(s, "total_requests");
   o["total_tokens"] = s.total_tokens;
   o["total_prompt_tokens"] = s.prompt_tokens;
   o["total_completion_tokens"] = s.completion_tokens;
@@ -132,16 +140,7 @@ js::object statsJson(const LogStats& s) {
 }
 
 js::object mcpStatsJson(const LogStats& s) {
-  js::object o;
-  o["total_executions"] = s.total;
-  o["success_count"] = s.success;
-  o["error_count"] = s.errors;
-  o["success_rate"] = s.total > 0 ? round3(100.0 * static_cast<double>(s.success) / static_cast<double>(s.total)) : 0.0;
-  o["average_latency"] = round3(s.average_latency);
-  o["p50_latency"] = round3(s.p50_latency);
-  o["p95_latency"] = round3(s.p95_latency);
-  o["p99_latency"] = round3(s.p99_latency);
-  return o;
+  return commonStats(s, "total_executions");
 }
 
 js::object filterDataJson(const FilterData& f) {

@@ -59,26 +59,84 @@ js::object pagination(int limit, int offset, const std::string& sort_by, bool de
 
 using Fn = std::function<asio::awaitable<void>(LogService&, http::ServerExchange&)>;
 
-asio::awaitable<void> listLogs(LogService& svc, http::ServerExchange& ex) {
-  auto q = parseLogQuery(ex.queryParams());
-  if (!q) {
-    co_await api::sendError(ex, q.error());
+// Runs `run` (LogStore& -> Result<T>) on the query thread and answers 200 with `render(T)`, or the error.
+template <class Run, class Render>
+asio::awaitable<void> answer(LogService& svc, http::ServerExchange& ex, Run run, Render render) {
+  auto r = co_await svc.query(std::move(run));
+  if (!r) {
+    co_await api::sendError(ex, r.error());
     co_return;
   }
-  auto page_fn = [q = *q](LogStore& s) { return s.list(q); };
-  auto page = co_await svc.query(std::move(page_fn));
-  if (!page) {
-    co_await api::sendError(ex, page.error());
-    co_return;
-  }
-  js::array logs;
-  for (const auto& r : page->rows) {
-    logs.push_back(entryJson(r));
-  }
-  js::object out{{"logs", std::move(logs)},
-                 {"pagination", pagination(q->limit, q->offset, q->sort_by, q->descending, page->total)}};
+  js::value out = render(*r);
   co_await api::sendValue(ex, 200, out);
 }
+
+// A handler for queries with URL parameters: `parse` (Params -> Result<Q>), then answer(run(Q), render(Q, T)).
+template <class Parse, class Run, class Render> Fn withQuery(Parse parse, Run run, Render render) {
+  return [parse, run, render](LogService& svc, http::ServerExchange& ex) -> asio::awaitable<void> {
+    auto q = parse(ex.queryParams());
+    if (!q) {
+      co_await api::sendError(ex, q.error());
+      co_return;
+    }
+    auto query = [q = *q, run](LogStore& s) { return run(s, q); };
+    auto rendered = [q = *q, render](const auto& result) { return render(q, result); };
+    co_await answer(svc, ex, std::move(query), std::move(rendered));
+  };
+}
+
+// DELETE with the optional {"ids": [...]} body: `remove(store, ids)` -> {"deleted": n}.
+template <class Remove> Fn deletion(Remove remove) {
+  return [remove](LogService& svc, http::ServerExchange& ex) -> asio::awaitable<void> {
+    auto ids = deleteIds(ex);
+    if (!ids) {
+      co_await api::sendError(ex, ids.error());
+      co_return;
+    }
+    auto run = [ids = *ids, remove](LogStore& s) { return remove(s, ids); };
+    auto render = [](std::int64_t n) { return js::object{{"deleted", n}}; };
+    co_await answer(svc, ex, std::move(run), render);
+  };
+}
+
+template <class Page, class Query, class Entry> js::object pageJson(const Page& page, const Query& q, Entry entry) {
+  js::array logs;
+  for (const auto& r : page.rows) {
+    logs.push_back(entry(r));
+  }
+  return js::object{{"logs", std::move(logs)},
+                    {"pagination", pagination(q.limit, q.offset, q.sort_by, q.descending, page.total)}};
+}
+
+const Fn listLogs = withQuery(
+    parseLogQuery, [](LogStore& s, const LogQuery& q) { return s.list(q); },
+    [](const LogQuery& q, const LogPage& page) { return pageJson(page, q, entryJson); });
+
+const Fn stats = withQuery(
+    parseLogQuery, [](LogStore& s, const LogQuery& q) { return s.stats(q); },
+    [](const LogQuery&, const LogStats& st) { return statsJson(st); });
+
+const Fn histogram = withQuery(
+    parseLogQuery,
+    [](LogStore& s, const LogQuery& q) -> Result<js::object> {
+      auto points = s.points(q);
+      if (!points) {
+        return points.error();
+      }
+      return histogramJson(*points, q); // buckets are made on the query thread too
+    },
+    [](const LogQuery&, const js::object& h) { return h; });
+
+const Fn listMcp = withQuery(
+    parseMcpQuery, [](LogStore& s, const McpQuery& q) { return s.listMcp(q); },
+    [](const McpQuery& q, const McpPage& page) { return pageJson(page, q, mcpEntryJson); });
+
+const Fn mcpStats = withQuery(
+    parseMcpQuery, [](LogStore& s, const McpQuery& q) { return s.mcpStats(q); },
+    [](const McpQuery&, const LogStats& st) { return mcpStatsJson(st); });
+
+const Fn deleteLogs = deletion([](LogStore& s, const std::vector<std::string>& ids) { return s.remove(ids); });
+const Fn deleteMcp = deletion([](LogStore& s, const std::vector<std::string>& ids) { return s.removeMcp(ids); });
 
 asio::awaitable<void> getLog(LogService& svc, http::ServerExchange& ex) {
   auto id = ex.params()["id"];
@@ -96,125 +154,14 @@ asio::awaitable<void> getLog(LogService& svc, http::ServerExchange& ex) {
   co_await api::sendValue(ex, 200, detailJson(**row));
 }
 
-asio::awaitable<void> stats(LogService& svc, http::ServerExchange& ex) {
-  auto q = parseLogQuery(ex.queryParams());
-  if (!q) {
-    co_await api::sendError(ex, q.error());
-    co_return;
-  }
-  auto s_fn = [q = *q](LogStore& st) { return st.stats(q); };
-  auto s = co_await svc.query(std::move(s_fn));
-  if (!s) {
-    co_await api::sendError(ex, s.error());
-    co_return;
-  }
-  co_await api::sendValue(ex, 200, statsJson(*s));
-}
-
-asio::awaitable<void> histogram(LogService& svc, http::ServerExchange& ex) {
-  auto q = parseLogQuery(ex.queryParams());
-  if (!q) {
-    co_await api::sendError(ex, q.error());
-    co_return;
-  }
-  auto h_fn = [q = *q](LogStore& st) -> Result<js::object> {
-    auto points = st.points(q);
-    if (!points) {
-      return points.error();
-    }
-    return histogramJson(*points, q);
-  };
-  auto h = co_await svc.query(std::move(h_fn));
-  if (!h) {
-    co_await api::sendError(ex, h.error());
-    co_return;
-  }
-  co_await api::sendValue(ex, 200, *h);
-}
-
 asio::awaitable<void> filterData(LogService& svc, http::ServerExchange& ex) {
-  auto f_fn = [](LogStore& st) { return st.filterData(); };
-  auto f = co_await svc.query(std::move(f_fn));
-  if (!f) {
-    co_await api::sendError(ex, f.error());
-    co_return;
-  }
-  co_await api::sendValue(ex, 200, filterDataJson(*f));
+  auto run = [](LogStore& st) { return st.filterData(); };
+  co_await answer(svc, ex, std::move(run), filterDataJson);
 }
 
 asio::awaitable<void> dropped(LogService& svc, http::ServerExchange& ex) {
   js::object out;
   out["dropped_requests"] = svc.writer()->dropped();
-  co_await api::sendValue(ex, 200, out);
-}
-
-asio::awaitable<void> deleteLogs(LogService& svc, http::ServerExchange& ex) {
-  auto ids = deleteIds(ex);
-  if (!ids) {
-    co_await api::sendError(ex, ids.error());
-    co_return;
-  }
-  auto n_fn = [ids = *ids](LogStore& st) { return st.remove(ids); };
-  auto n = co_await svc.query(std::move(n_fn));
-  if (!n) {
-    co_await api::sendError(ex, n.error());
-    co_return;
-  }
-  js::object out;
-  out["deleted"] = *n;
-  co_await api::sendValue(ex, 200, out);
-}
-
-asio::awaitable<void> listMcp(LogService& svc, http::ServerExchange& ex) {
-  auto q = parseMcpQuery(ex.queryParams());
-  if (!q) {
-    co_await api::sendError(ex, q.error());
-    co_return;
-  }
-  auto page_fn = [q = *q](LogStore& s) { return s.listMcp(q); };
-  auto page = co_await svc.query(std::move(page_fn));
-  if (!page) {
-    co_await api::sendError(ex, page.error());
-    co_return;
-  }
-  js::array logs;
-  for (const auto& r : page->rows) {
-    logs.push_back(mcpEntryJson(r));
-  }
-  js::object out{{"logs", std::move(logs)},
-                 {"pagination", pagination(q->limit, q->offset, q->sort_by, q->descending, page->total)}};
-  co_await api::sendValue(ex, 200, out);
-}
-
-asio::awaitable<void> mcpStats(LogService& svc, http::ServerExchange& ex) {
-  auto q = parseMcpQuery(ex.queryParams());
-  if (!q) {
-    co_await api::sendError(ex, q.error());
-    co_return;
-  }
-  auto s_fn = [q = *q](LogStore& st) { return st.mcpStats(q); };
-  auto s = co_await svc.query(std::move(s_fn));
-  if (!s) {
-    co_await api::sendError(ex, s.error());
-    co_return;
-  }
-  co_await api::sendValue(ex, 200, mcpStatsJson(*s));
-}
-
-asio::awaitable<void> deleteMcp(LogService& svc, http::ServerExchange& ex) {
-  auto ids = deleteIds(ex);
-  if (!ids) {
-    co_await api::sendError(ex, ids.error());
-    co_return;
-  }
-  auto n_fn = [ids = *ids](LogStore& st) { return st.removeMcp(ids); };
-  auto n = co_await svc.query(std::move(n_fn));
-  if (!n) {
-    co_await api::sendError(ex, n.error());
-    co_return;
-  }
-  js::object out;
-  out["deleted"] = *n;
   co_await api::sendValue(ex, 200, out);
 }
 

@@ -4,11 +4,34 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 
 namespace hd::store {
+
+// Process-wide SQLite settings, applied once before the first connection opens: no memory statistics
+// (they put a global mutex around every allocation SQLite makes).
+inline void configureSqlite() {
+  static std::once_flag once;
+  std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
+}
+
+// Opens (creating it if needed) the database file at `path` with the given threading flag
+// (SQLITE_OPEN_NOMUTEX or SQLITE_OPEN_FULLMUTEX). On failure: the reason, and nothing stays open.
+inline std::variant<sqlite3*, std::string> openSqliteFile(const std::string& path, int threading) {
+  configureSqlite();
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | threading, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    sqlite3_close_v2(db);
+    return msg;
+  }
+  return db;
+}
 
 class Stmt {
 public:
@@ -23,6 +46,11 @@ public:
     return *this;
   }
   Stmt& bind(int i, const std::string& s) { return bind(i, std::string_view(s)); }
+  // Binds without a copy: `s` must stay valid until the statement is reset.
+  Stmt& bindStatic(int i, std::string_view s) {
+    sqlite3_bind_text(st_, i, s.data(), static_cast<int>(s.size()), SQLITE_STATIC);
+    return *this;
+  }
   Stmt& bind(int i, const char* s) { return bind(i, std::string_view(s)); }
   Stmt& bind(int i, std::int64_t v) {
     sqlite3_bind_int64(st_, i, v);

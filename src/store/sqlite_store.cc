@@ -186,15 +186,11 @@ private:
 } // namespace
 
 Result<std::unique_ptr<ConfigStore>> openSqlite(const std::string& path) {
-  sqlite3* db = nullptr;
-  int rc =
-      sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
-  if (rc != SQLITE_OK) {
-    std::string msg = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-    sqlite3_close_v2(db);
-    return Error::internal(fmt::format("cannot open the config store {}: {}", path, msg));
+  auto opened = openSqliteFile(path, SQLITE_OPEN_FULLMUTEX);
+  if (auto* msg = std::get_if<std::string>(&opened)) {
+    return Error::internal(fmt::format("cannot open the config store {}: {}", path, *msg));
   }
-  auto store = std::make_unique<SqliteStore>(db, path);
+  auto store = std::make_unique<SqliteStore>(std::get<sqlite3*>(opened), path);
   if (auto r = store->migrate(); !r) {
     return r.error();
   }

@@ -105,7 +105,9 @@ test('a full queue drops and counts, the requests never wait; the rest is writte
     dropped = (await api('/api/logs/dropped')).json.dropped_requests;
     return total + dropped === 10;
   }, { timeoutMs: 15000, message: () => `stored ${total}, dropped ${dropped}` });
-  assert.ok(total >= 1 && total <= 3, `stored ${total}`);
+  // At most one batch in the writer's hands (it lingers to group records, so a slow run hands it two) plus
+  // a full queue (2): everything else was dropped at once.
+  assert.ok(total >= 1 && total <= 4, `stored ${total}`);
   assert.equal(dropped, 10 - total);
 });
 

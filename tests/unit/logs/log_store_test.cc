@@ -4,6 +4,8 @@
 
 #include <filesystem>
 
+#include <sqlite3.h>
+
 #include "logs/render.h"
 
 namespace hd::logs {
@@ -177,6 +179,46 @@ TEST_F(LogStoreTest, McpCalls) {
   auto n = store_->removeMcp({});
   ASSERT_TRUE(n);
   EXPECT_EQ(*n, 2);
+}
+
+// A log written by an older version had an index per filter column; opening it keeps the rows and leaves
+// only the time indexes (each insert then updates the table, its key and `ts`).
+TEST_F(LogStoreTest, OpeningAnOlderLogDropsThePerColumnIndexes) {
+  ASSERT_TRUE(store_->insert({row("old", 1000, "azure", 10, 100, 0.1)}, {}));
+  store_.reset();
+  auto path = (dir_ / "logs.db").string();
+  auto indexes = [&] {
+    sqlite3* db = nullptr;
+    EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    std::vector<std::string> names;
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(db, "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'idx_%' ORDER BY name",
+                       -1, &st, nullptr);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+      names.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)));
+    }
+    sqlite3_finalize(st);
+    return std::pair{db, names};
+  };
+  auto [db, before] = indexes();
+  ASSERT_EQ(sqlite3_exec(db,
+                         "CREATE INDEX idx_logs_provider_ts ON logs (provider, ts); CREATE INDEX idx_logs_latency ON "
+                         "logs (latency); CREATE INDEX idx_logs_vk_id_ts ON logs (vk_id, ts)",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  EXPECT_EQ(before, (std::vector<std::string>{"idx_logs_ts", "idx_mcp_logs_ts"}));
+
+  auto reopened = openSqliteDb(path);
+  ASSERT_TRUE(reopened);
+  auto s = LogStore::open(std::move(reopened.value()));
+  ASSERT_TRUE(s) << s.error().message;
+  auto [db2, after] = indexes();
+  sqlite3_close(db2);
+  EXPECT_EQ(after, (std::vector<std::string>{"idx_logs_ts", "idx_mcp_logs_ts"}));
+  auto page = (*s)->list(LogQuery{});
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->total, 1);
 }
 
 } // namespace
