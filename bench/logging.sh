@@ -227,14 +227,23 @@ done
 declare -A SERVED
 for v in "${VARIANTS[@]}"; do for mode in json sse; do SERVED[${v}_$mode]=0; done; done
 
+# CPU time (user + system, all threads, in clock ticks) a process has used: the CPU per request of each
+# variant is the measure that foreign load on a shared machine disturbs least.
+CLK_TCK=$(getconf CLK_TCK)
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
 measure() { # SCENARIO MODE ROUND VARIANT
   local scenario=$1 mode=$2 round=$3 variant=$4 name=${4}_$2
   local url="http://127.0.0.1:${HPORT[$name]}/anthropic/v1/messages" out=$TMP/wrk_${scenario}_${variant}_$round.txt w
   taskset -c "$LCORE" wrk -t1 -c"$CONNS" -d"$WARMUP" -s "$TMP/$mode.lua" "$url" >"$out.warm" 2>&1 || true
+  local ticks_before ticks_after
+  ticks_before=$(cpu_ticks "${HPID[$name]}")
   taskset -c "$LCORE" wrk -t1 -c"$CONNS" -d"$DUR" --latency --timeout 10s -s "$TMP/$mode.lua" "$url" >"$out" 2>&1 || true
+  ticks_after=$(cpu_ticks "${HPID[$name]}")
   local res
   res=$(sed -n 's/^RESULT //p' "$out")
   [[ -n $res ]] || { log "wrk produced no result for $scenario/$variant"; res='{"requests":0}'; }
+  res="${res%\}},\"cpu_ticks\":$((ticks_after - ticks_before)),\"clk_tck\":$CLK_TCK}"
   for f in "$out.warm" "$out"; do
     w=$(sed -n 's/^RESULT .*"requests":\([0-9]*\).*/\1/p' "$f")
     SERVED[$name]=$((SERVED[$name] + ${w:-0}))

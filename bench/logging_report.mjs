@@ -9,19 +9,32 @@ const scenarios = [...new Set(runs.map((r) => r.scenario))];
 const variants = ['off', 'meta', 'content'];
 const label = { off: 'log off', meta: 'log on, no content', content: 'log on, with content' };
 const mean = (xs) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : 0;
+};
 const rps = (r) => (r.wrk.duration_us ? (r.wrk.requests * 1e6) / r.wrk.duration_us : 0);
+// The instance's CPU time per request served in the measured run (all its threads), in microseconds.
+const cpuPerReq = (r) => (r.wrk.cpu_ticks && r.wrk.requests ? (r.wrk.cpu_ticks / r.wrk.clk_tck) * 1e6 / r.wrk.requests : 0);
 
 const out = [];
 out.push(`# Request log cost (bench/logging.sh)`, '');
 out.push(`${meta.date ?? ''}, commit ${meta.commit ?? '?'}, ${meta.cpus} CPUs (${meta.cpu_model ?? '?'}), heimdall --workers 1 on core ${meta.proxy_core}, wrk and upstream nginx on core ${meta.load_core}; ${meta.conns} connections, ${meta.duration} per run after ${meta.warmup} warm-up, ${meta.rounds} rounds (order reversed every other round). Load average before/after: ${meta.loadavg_before} / ${meta.loadavg_after}.`, '');
-out.push('| scenario | variant | req/s (mean) | vs off | p50 ms | p99 ms | non-2xx |', '|---|---|---:|---:|---:|---:|---:|');
+out.push('Throughput: mean and median over the rounds, each as a ratio of "off". CPU: the instance\'s own CPU time per request (median over the rounds), and off\'s CPU per request divided by the variant\'s: the throughput ratio a proxy bound by its CPU would show, with foreign load on the machine mostly taken out.', '');
+out.push('| scenario | variant | req/s (mean) | vs off | req/s (median) | vs off | CPU µs/req | vs off (CPU) | p50 ms | p99 ms | non-2xx |', '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const s of scenarios) {
-  const base = mean(runs.filter((r) => r.scenario === s && r.variant === 'off').map(rps));
+  const offRuns = runs.filter((r) => r.scenario === s && r.variant === 'off');
+  const base = mean(offRuns.map(rps));
+  const baseMedian = median(offRuns.map(rps));
+  const baseCpu = median(offRuns.map(cpuPerReq));
+  const pct = (x, b) => (b ? `${((x / b) * 100).toFixed(1)}%` : '-');
   for (const v of variants) {
     const rs = runs.filter((r) => r.scenario === s && r.variant === v);
     if (!rs.length) continue;
     const m = mean(rs.map(rps));
-    out.push(`| ${s} | ${label[v]} | ${m.toFixed(0)} | ${base ? `${((m / base) * 100).toFixed(1)}%` : '-'} | ${(mean(rs.map((r) => r.wrk.p50_us)) / 1000).toFixed(2)} | ${(mean(rs.map((r) => r.wrk.p99_us)) / 1000).toFixed(2)} | ${rs.reduce((a, r) => a + (r.wrk.err_status ?? 0), 0)} |`);
+    const md = median(rs.map(rps));
+    const cpu = median(rs.map(cpuPerReq));
+    out.push(`| ${s} | ${label[v]} | ${m.toFixed(0)} | ${pct(m, base)} | ${md.toFixed(0)} | ${pct(md, baseMedian)} | ${cpu ? cpu.toFixed(1) : '-'} | ${cpu ? pct(baseCpu, cpu) : '-'} | ${(mean(rs.map((r) => r.wrk.p50_us)) / 1000).toFixed(2)} | ${(mean(rs.map((r) => r.wrk.p99_us)) / 1000).toFixed(2)} | ${rs.reduce((a, r) => a + (r.wrk.err_status ?? 0), 0)} |`);
   }
 }
 out.push('', '| instance | requests served | records stored | dropped | logs.db bytes |', '|---|---:|---:|---:|---:|');

@@ -2,6 +2,11 @@
 
 #include <boost/json.hpp>
 
+#include <fmt/format.h>
+
+#include <iterator>
+
+#include "core/json_write.h"
 #include "logs/stream_output.h"
 
 namespace hd::logs {
@@ -27,26 +32,64 @@ bool looksLikeSse(std::string_view body) {
   return body.starts_with("event:") || body.starts_with("data:") || body.starts_with(":");
 }
 
+// The attempts as a JSON array, written directly (one per record, on the writer thread).
 std::string attemptsJson(const obs::RequestRecord& rec) {
-  js::array out;
+  std::string out;
+  out.reserve(64 + rec.attempts.size() * 256);
+  out.push_back('[');
   for (const auto& a : rec.attempts) {
-    js::object o;
-    o["provider"] = a.provider;
-    o["model"] = a.model;
-    o["deployment"] = a.deployment;
-    o["key_id"] = a.key_id;
-    o["key_name"] = a.key_name;
-    o["retry"] = a.retry;
-    o["fallback_index"] = a.fallback_index;
-    o["status"] = a.status;
-    o["error"] = a.error.empty() ? js::value(nullptr) : js::value(a.error);
-    o["started_at"] = toMs(a.start_unix_ns);
-    o["latency"] = a.end_unix_ns >= a.start_unix_ns && a.start_unix_ns != 0
-                       ? static_cast<double>(a.end_unix_ns - a.start_unix_ns) / 1e6
-                       : 0.0;
-    out.push_back(std::move(o));
+    if (out.size() > 1) {
+      out.push_back(',');
+    }
+    auto field = [&out](std::string_view name, std::string_view value) {
+      out += out.back() == '{' ? "\"" : ",\"";
+      out += name;
+      out += "\":";
+      json::appendQuoted(out, value);
+    };
+    out.push_back('{');
+    field("provider", a.provider);
+    field("model", a.model);
+    field("deployment", a.deployment);
+    field("key_id", a.key_id);
+    field("key_name", a.key_name);
+    double latency = a.end_unix_ns >= a.start_unix_ns && a.start_unix_ns != 0
+                         ? static_cast<double>(a.end_unix_ns - a.start_unix_ns) / 1e6
+                         : 0.0;
+    fmt::format_to(std::back_inserter(out), R"(,"retry":{},"fallback_index":{},"status":{},"error":)", a.retry,
+                   a.fallback_index, a.status);
+    if (a.error.empty()) {
+      out += "null";
+    } else {
+      json::appendQuoted(out, a.error);
+    }
+    fmt::format_to(std::back_inserter(out), R"(,"started_at":{},"latency":{}}})", toMs(a.start_unix_ns), latency);
   }
-  return js::serialize(out);
+  out.push_back(']');
+  return out;
+}
+
+std::string labelsJson(const obs::RequestRecord& rec) {
+  std::string out = "{";
+  const auto& labels = rec.labels;
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    const auto& [k, v] = labels[i];
+    bool repeated = false; // a header sent twice: the last value wins
+    for (std::size_t j = i + 1; j < labels.size() && !repeated; ++j) {
+      repeated = labels[j].first == k;
+    }
+    if (repeated) {
+      continue;
+    }
+    if (out.size() > 1) {
+      out.push_back(',');
+    }
+    json::appendQuoted(out, k);
+    out.push_back(':');
+    json::appendQuoted(out, v);
+  }
+  out.push_back('}');
+  return out;
 }
 
 // The "model" of a JSON request body ("" when there is none): for requests refused before routing.
@@ -114,11 +157,7 @@ LogRow toRow(const obs::RequestRecord& rec, bool content) {
     }
   }
   r.attempts = attemptsJson(rec);
-  js::object labels;
-  for (const auto& [k, v] : rec.labels) {
-    labels[k] = v;
-  }
-  r.labels = js::serialize(labels);
+  r.labels = labelsJson(rec);
   return r;
 }
 

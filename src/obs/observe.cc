@@ -24,14 +24,15 @@ bool isLowerHex(std::string_view s) {
   return true;
 }
 
-void openRecord(const config::Config& cfg, http::ServerExchange& ex, std::string_view inbound) {
+void openRecord(const ObserveContext& ctx, const config::Config& cfg, http::ServerExchange& ex,
+                std::string_view inbound) {
   auto& rec = ex.scope().record;
   rec.id = ex.requestId();
   rec.start_unix_ns = unixNowNs();
   rec.inbound = std::string(inbound);
   rec.method = std::string(ex.request().method_string());
   rec.path = std::string(ex.path());
-  rec.capture_content = cfg.client.enable_logging && !cfg.client.disable_content_logging;
+  rec.capture_content = ctx.request_log && cfg.client.enable_logging && !cfg.client.disable_content_logging;
   if (rec.capture_content && !ex.request().body().empty()) {
     rec.request_content = ex.request().body();
   }
@@ -78,7 +79,7 @@ http::Handler observed(const ObserveContext& ctx, http::Handler inner, std::stri
       co_return;
     }
     auto cfg = ctx.snapshot->get();
-    openRecord(*cfg, ex, inbound);
+    openRecord(ctx, *cfg, ex, inbound);
     co_await inner(ex);
     closeRecord(ctx, *cfg, ex);
     ctx.hub->publish(std::make_shared<const RequestRecord>(std::move(ex.scope().record)));
