@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 #include <cmath>
 
+#include "core/json_write.h"
 #include "obs/utf8.h"
 
 namespace hd::obs::otlp {
@@ -110,42 +111,12 @@ std::string_view trim(std::string_view s) {
 
 // The body is written directly (no JSON DOM): the exporter encodes thousands of spans a second.
 void str(std::string& out, std::string_view v) {
-  static constexpr char kHex[] = "0123456789abcdef";
   std::string repaired;
   if (!isValidUtf8(v)) {
     repaired = toValidUtf8(v);
     v = repaired;
   }
-  out.push_back('"');
-  for (char ch : v) {
-    auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-    case '"':
-      out += "\\\"";
-      break;
-    case '\\':
-      out += "\\\\";
-      break;
-    case '\n':
-      out += "\\n";
-      break;
-    case '\r':
-      out += "\\r";
-      break;
-    case '\t':
-      out += "\\t";
-      break;
-    default:
-      if (c < 0x20) {
-        out += "\\u00";
-        out.push_back(kHex[c >> 4]);
-        out.push_back(kHex[c & 0xf]);
-      } else {
-        out.push_back(ch);
-      }
-    }
-  }
-  out.push_back('"');
+  json::appendQuoted(out, v);
 }
 
 void attrs(std::string& out, const Attributes& a) {
