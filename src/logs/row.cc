@@ -149,8 +149,13 @@ LogRow toRow(const obs::RequestRecord& rec, bool content) {
     r.input = rec.request_content;
     if (rec.response_content) {
       if (looksLikeSse(*rec.response_content)) {
-        r.output_raw = rec.response_content;
+        // A stream is kept as its final message. The events themselves (several times its size: each
+        // delta has its own envelope) are kept only where they tell more: a failed stream, or one that
+        // could not be rebuilt.
         r.output = reconstructStream(*rec.response_content);
+        if (!r.output || !rec.success()) {
+          r.output_raw = rec.response_content;
+        }
       } else {
         r.output = rec.response_content;
       }

@@ -102,7 +102,7 @@ test('a non-streamed success: every field, exact tokens and cost, the content, n
   noSecrets(JSON.stringify(rec), 'GET /api/logs/{id}');
 });
 
-test('a stream: time to first token, the final message rebuilt from the events, the raw events kept', async () => {
+test('a stream: time to first token, the final message rebuilt from the events (the events kept only for a failed stream)', async () => {
   await up.script([{ content: [{ type: 'text', text: 'streamed needle-beta answer' }, { type: 'tool_use', id: 'toolu_9', name: 'lookup', input: { q: 'x', n: 2 } }], usage: { input_tokens: 40, output_tokens: 12 }, chunk_delay_ms: 5 }]);
   const r = await messages({ stream: true, messages: [{ role: 'user', content: 'stream please' }] });
   assert.equal(r.status, 200);
@@ -124,8 +124,17 @@ test('a stream: time to first token, the final message rebuilt from the events, 
   assert.equal(rec.output.content[1].name, 'lookup');
   assert.deepEqual(rec.output.content[1].input, { q: 'x', n: 2 });
   assert.equal(rec.output.usage.output_tokens, 12);
-  assert.match(rec.output_raw, /event: message_start/);
-  assert.match(rec.output_raw, /event: message_stop/);
+  assert.equal(rec.output_raw, undefined, 'a rebuilt successful stream is not stored twice');
+
+  // A stream cut by the upstream after content was sent: an error record that keeps the raw events.
+  await up.script([{ drop_after_events: 3 }]);
+  const cut = await messages({ stream: true, messages: [{ role: 'user', content: 'cut needle-severed' }] });
+  assert.equal(cut.status, 200);
+  await waitFor(async () => (list = await api('/api/logs?content_search=needle-severed')).json.logs.length === 1, { message: () => list.text });
+  const failed = await recordOf(list.json.logs[0].id);
+  assert.equal(failed.status, 'error');
+  assert.match(failed.output_raw, /event: message_start/);
+  assert.match(failed.output_raw, /event: error/);
 });
 
 test('an OpenAI stream is rebuilt into one chat.completion', async () => {
