@@ -67,7 +67,7 @@ asio::awaitable<void> answer(LogService& svc, http::ServerExchange& ex, Run run,
     co_await api::sendError(ex, r.error());
     co_return;
   }
-  js::value out = render(*r);
+  js::value out = render(std::move(*r));
   co_await api::sendValue(ex, 200, out);
 }
 
@@ -80,7 +80,7 @@ template <class Parse, class Run, class Render> Fn withQuery(Parse parse, Run ru
       co_return;
     }
     auto query = [q = *q, run](LogStore& s) { return run(s, q); };
-    auto rendered = [q = *q, render](const auto& result) { return render(q, result); };
+    auto rendered = [q = *q, render](auto&& result) { return render(q, std::forward<decltype(result)>(result)); };
     co_await answer(svc, ex, std::move(query), std::move(rendered));
   };
 }
@@ -125,7 +125,7 @@ const Fn histogram = withQuery(
       }
       return histogramJson(*points, q); // buckets are made on the query thread too
     },
-    [](const LogQuery&, const js::object& h) { return h; });
+    [](const LogQuery&, js::object h) { return h; });
 
 const Fn listMcp = withQuery(
     parseMcpQuery, [](LogStore& s, const McpQuery& q) { return s.listMcp(q); },

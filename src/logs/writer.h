@@ -37,6 +37,7 @@ public:
 
   void onRequest(const std::shared_ptr<const obs::RequestRecord>& record) override;
   void onMcpCall(const std::shared_ptr<const obs::McpCallRecord>& record) override;
+  bool readsContent() const override { return true; }
 
   // Records not stored: the queue was full, or the database refused the batch.
   std::int64_t dropped() const { return dropped_.load(); }

@@ -5,6 +5,9 @@ namespace hd::obs {
 void Hub::add(std::shared_ptr<Sink> sink) {
   std::lock_guard lk(mu_);
   auto next = std::make_shared<std::vector<std::shared_ptr<Sink>>>(*sinks_);
+  if (sink->readsContent()) {
+    wants_content_.store(true, std::memory_order_relaxed);
+  }
   next->push_back(std::move(sink));
   sinks_ = std::move(next);
 }

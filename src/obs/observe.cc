@@ -26,13 +26,14 @@ bool isLowerHex(std::string_view s) {
 
 void openRecord(const ObserveContext& ctx, const config::Config& cfg, http::ServerExchange& ex,
                 std::string_view inbound) {
+  // Content is copied only when a sink stores it (not with logs_store off).
   auto& rec = ex.scope().record;
   rec.id = ex.requestId();
   rec.start_unix_ns = unixNowNs();
   rec.inbound = std::string(inbound);
   rec.method = std::string(ex.request().method_string());
   rec.path = std::string(ex.path());
-  rec.capture_content = ctx.request_log && cfg.client.enable_logging && !cfg.client.disable_content_logging;
+  rec.capture_content = ctx.hub->wantsContent() && cfg.client.enable_logging && !cfg.client.disable_content_logging;
   if (rec.capture_content && !ex.request().body().empty()) {
     rec.request_content = ex.request().body();
   }

@@ -18,7 +18,6 @@ struct ObserveContext {
   const config::Snapshot* snapshot = nullptr;
   const governance::Pricing* pricing = nullptr;
   const Hub* hub = nullptr;
-  bool request_log = false; // a request log is kept: the only sink that reads the content
 };
 
 // Wraps the inference routes already registered (and governed) on `router`; false if one is missing.

@@ -178,7 +178,7 @@ int serve(const ServeOptions& opts) {
   mcp_gateway.registerManagementRoutes(router, api_ctx);
   gate::GateContext gate_ctx{&snapshot, counters.get(), &governance::Pricing::builtin(), &router};
   gate::governInferenceRoutes(router, gate_ctx);
-  obs::ObserveContext obs_ctx{&snapshot, &governance::Pricing::builtin(), &hub, log_service->get() != nullptr};
+  obs::ObserveContext obs_ctx{&snapshot, &governance::Pricing::builtin(), &hub};
   obs::observeInferenceRoutes(router, obs_ctx);
   unsigned workers = opts.workers != 0 ? opts.workers : std::max(1u, std::thread::hardware_concurrency());
   http::Server server(

@@ -94,8 +94,10 @@ const client::CatalogEntry* findResource(const client::Catalog& cat, std::string
   return best;
 }
 
-bool contentLogging(const config::Config& cfg) {
-  return cfg.client.enable_logging && !cfg.client.disable_content_logging;
+// Arguments and results are kept only when a sink stores them (not with logs_store off).
+bool contentLogging(const Context& ctx, const config::Config& cfg) {
+  return ctx.hub != nullptr && ctx.hub->wantsContent() && cfg.client.enable_logging &&
+         !cfg.client.disable_content_logging;
 }
 
 } // namespace
@@ -154,7 +156,7 @@ asio::awaitable<ToolCall> callTool(const Context& ctx, const Caller& caller, con
     rec->virtual_key_id = caller.access.vk->id;
     rec->virtual_key_name = caller.access.vk->name;
   }
-  if (contentLogging(*caller.cfg)) {
+  if (contentLogging(ctx, *caller.cfg)) {
     rec->arguments = js::serialize(arguments);
   }
   auto started = std::chrono::steady_clock::now();
@@ -186,7 +188,7 @@ asio::awaitable<ToolCall> callTool(const Context& ctx, const Caller& caller, con
     } else if (is_error) {
       rec->error = "the tool reported an error (isError)";
     }
-    if (out.outcome.ok() && contentLogging(*caller.cfg)) {
+    if (out.outcome.ok() && contentLogging(ctx, *caller.cfg)) {
       rec->result = js::serialize(out.outcome.result);
     }
   }

@@ -71,5 +71,17 @@ TEST(Hub, FansOutToEverySink) {
   EXPECT_EQ(b->calls, 2);
 }
 
+// Content is captured only once a sink that stores it (the request log) is on the hub.
+TEST(Hub, WantsContentOnlyWithASinkThatReadsIt) {
+  struct Storing final : Sink {
+    bool readsContent() const override { return true; }
+  };
+  Hub hub;
+  hub.add(std::make_shared<Counting>());
+  EXPECT_FALSE(hub.wantsContent());
+  hub.add(std::make_shared<Storing>());
+  EXPECT_TRUE(hub.wantsContent());
+}
+
 } // namespace
 } // namespace hd::obs
