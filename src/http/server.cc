@@ -314,6 +314,10 @@ std::size_t Server::stop(std::chrono::milliseconds timeout) {
     asio::post(wp->ioc, [wp] {
       for (auto* s : wp->sessions) {
         if (!s->busy) {
+          // Cancel what is pending, and shut the receiving side so that a read started afterwards ends
+          // too (a WebSocket between two reads would otherwise miss the cancel and hold the drain).
+          boost::system::error_code ec;
+          s->stream->socket().shutdown(asio::ip::tcp::socket::shutdown_receive, ec);
           s->stream->cancel();
         }
       }
