@@ -2,7 +2,7 @@
 # Request-log cost benchmark: the passthrough route with the request log off, on without content and
 # on with content, in one run against the same upstream.
 #
-#   bench/logging.sh          # ~3 min; report on stdout and in bench/results/logging.md
+#   bench/logging.sh          # ~5 min; report on stdout and in bench/results/logging.md
 #
 # Variants (each one heimdall --workers 1 per upstream port, all on the proxy core):
 #   off        logs_store {"enabled": false}: no sink on the hub, the request record is not even built
@@ -11,13 +11,14 @@
 # Route: azure/claude-sonnet-4-6 (alias -> bench-claude) relayed to POST /anthropic/v1/messages; the
 # canned answers (JSON and SSE, as in bench/governance.sh) carry usage, so every record is priced.
 # Scenarios: JSON and SSE at BENCH_CONNS connections (throughput). Each scenario runs BENCH_ROUNDS
-# rounds, the variant order reversed every other round; the report uses the mean and gives each
-# variant's throughput as a ratio of "off" measured in the same run. After the runs the script checks
+# rounds of the three variants back to back, the order reversed every other round; the report gives
+# each variant's throughput and CPU per request as a ratio of "off" in the same round, median over the
+# rounds (short runs, many rounds: this VM's speed drifts over minutes, far less within a round). After the runs the script checks
 # that the logging instances stored what they served (GET /api/logs total, GET /api/logs/dropped).
 #
 # Environment knobs (defaults in brackets):
-#   HEIMDALL_BIN [build/heimdall]   BENCH_DURATION [10s]   BENCH_WARMUP [2s]   BENCH_CONNS [32]
-#   BENCH_ROUNDS [2]   BENCH_MAX_LOAD [1.5] / BENCH_LOAD_WAIT [600] (wait while the 1-min load average
+#   HEIMDALL_BIN [build/heimdall]   BENCH_DURATION [5s]   BENCH_WARMUP [1s]   BENCH_CONNS [32]
+#   BENCH_ROUNDS [8]   BENCH_MAX_LOAD [1.5] / BENCH_LOAD_WAIT [600] (wait while the 1-min load average
 #   is above BENCH_MAX_LOAD, at most BENCH_LOAD_WAIT s)   BENCH_PROXY_CORE [0]   BENCH_LOAD_CORE [1]
 #   BENCH_OUT [bench/results/logging.md]   BENCH_SCENARIOS [all] (bash regex on json_c32 sse_c32)
 set -euo pipefail
@@ -25,10 +26,10 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$HERE")
 BIN=${HEIMDALL_BIN:-$ROOT/build/heimdall}
-DUR=${BENCH_DURATION:-10s}
-WARMUP=${BENCH_WARMUP:-2s}
+DUR=${BENCH_DURATION:-5s}
+WARMUP=${BENCH_WARMUP:-1s}
 CONNS=${BENCH_CONNS:-32}
-ROUNDS=${BENCH_ROUNDS:-2}
+ROUNDS=${BENCH_ROUNDS:-8}
 MAX_LOAD=${BENCH_MAX_LOAD:-1.5}
 LOAD_WAIT=${BENCH_LOAD_WAIT:-600}
 PCORE=${BENCH_PROXY_CORE:-0}

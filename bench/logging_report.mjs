@@ -1,5 +1,6 @@
-// Renders bench/logging.sh's JSON lines as Markdown: throughput per variant and scenario (mean over
-// rounds) with its ratio to "off" measured in the same run, latency percentiles, and what was stored.
+// Renders bench/logging.sh's JSON lines as Markdown: throughput and CPU per request per variant and
+// scenario, each as a ratio to "off" measured in the same round (the variants of a round run back to
+// back), the median of those ratios over the rounds, latency percentiles, and what was stored.
 import fs from 'node:fs';
 
 const lines = fs.readFileSync(process.argv[2], 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
@@ -8,7 +9,6 @@ const runs = lines.filter((l) => l.kind === 'wrk');
 const scenarios = [...new Set(runs.map((r) => r.scenario))];
 const variants = ['off', 'meta', 'content'];
 const label = { off: 'log off', meta: 'log on, no content', content: 'log on, with content' };
-const mean = (xs) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : 0;
@@ -20,21 +20,23 @@ const cpuPerReq = (r) => (r.wrk.cpu_ticks && r.wrk.requests ? (r.wrk.cpu_ticks /
 const out = [];
 out.push(`# Request log cost (bench/logging.sh)`, '');
 out.push(`${meta.date ?? ''}, commit ${meta.commit ?? '?'}, ${meta.cpus} CPUs (${meta.cpu_model ?? '?'}), heimdall --workers 1 on core ${meta.proxy_core}, wrk and upstream nginx on core ${meta.load_core}; ${meta.conns} connections, ${meta.duration} per run after ${meta.warmup} warm-up, ${meta.rounds} rounds (order reversed every other round). Load average before/after: ${meta.loadavg_before} / ${meta.loadavg_after}.`, '');
-out.push('Throughput: mean and median over the rounds, each as a ratio of "off". CPU: the instance\'s own CPU time per request (median over the rounds), and off\'s CPU per request divided by the variant\'s: the throughput ratio a proxy bound by its CPU would show, with foreign load on the machine mostly taken out.', '');
-out.push('| scenario | variant | req/s (mean) | vs off | req/s (median) | vs off | CPU µs/req | vs off (CPU) | p50 ms | p99 ms | non-2xx |', '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+out.push('Each round runs the three variants back to back; a variant\'s ratio is taken against "off" of the same round, and the table gives the median over the rounds (this VM\'s speed drifts by tens of percent over minutes, far more than within a round). Throughput: requests per second. CPU: the instance\'s own CPU time per request, all threads (the writer\'s included); "vs off (CPU)" is off\'s CPU per request divided by the variant\'s: the throughput ratio a proxy bound by its CPU would show.', '');
+out.push('| scenario | variant | req/s (median) | vs off (paired median) | CPU µs/req (median) | vs off, CPU (paired median) | p50 ms | p99 ms | non-2xx |', '|---|---|---:|---:|---:|---:|---:|---:|---:|');
 for (const s of scenarios) {
-  const offRuns = runs.filter((r) => r.scenario === s && r.variant === 'off');
-  const base = mean(offRuns.map(rps));
-  const baseMedian = median(offRuns.map(rps));
-  const baseCpu = median(offRuns.map(cpuPerReq));
-  const pct = (x, b) => (b ? `${((x / b) * 100).toFixed(1)}%` : '-');
+  const pct = (x) => `${(x * 100).toFixed(1)}%`;
   for (const v of variants) {
     const rs = runs.filter((r) => r.scenario === s && r.variant === v);
     if (!rs.length) continue;
-    const m = mean(rs.map(rps));
-    const md = median(rs.map(rps));
+    const ratios = [];
+    const cpuRatios = [];
+    for (const r of rs) {
+      const off = runs.find((o) => o.scenario === s && o.variant === 'off' && o.round === r.round);
+      if (!off) continue;
+      if (rps(off)) ratios.push(rps(r) / rps(off));
+      if (cpuPerReq(r)) cpuRatios.push(cpuPerReq(off) / cpuPerReq(r));
+    }
     const cpu = median(rs.map(cpuPerReq));
-    out.push(`| ${s} | ${label[v]} | ${m.toFixed(0)} | ${pct(m, base)} | ${md.toFixed(0)} | ${pct(md, baseMedian)} | ${cpu ? cpu.toFixed(1) : '-'} | ${cpu ? pct(baseCpu, cpu) : '-'} | ${(mean(rs.map((r) => r.wrk.p50_us)) / 1000).toFixed(2)} | ${(mean(rs.map((r) => r.wrk.p99_us)) / 1000).toFixed(2)} | ${rs.reduce((a, r) => a + (r.wrk.err_status ?? 0), 0)} |`);
+    out.push(`| ${s} | ${label[v]} | ${median(rs.map(rps)).toFixed(0)} | ${ratios.length ? pct(median(ratios)) : '-'} | ${cpu ? cpu.toFixed(1) : '-'} | ${cpuRatios.length ? pct(median(cpuRatios)) : '-'} | ${(median(rs.map((r) => r.wrk.p50_us)) / 1000).toFixed(2)} | ${(median(rs.map((r) => r.wrk.p99_us)) / 1000).toFixed(2)} | ${rs.reduce((a, r) => a + (r.wrk.err_status ?? 0), 0)} |`);
   }
 }
 out.push('', '| instance | requests served | records stored | dropped | logs.db bytes |', '|---|---:|---:|---:|---:|');

@@ -33,6 +33,30 @@ double round3(double v) {
   return std::round(v * 1000.0) / 1000.0;
 }
 
+// One stored attempt in full: the writer leaves out the fields equal to the record's own (row.cc).
+js::object attemptJson(const js::object& a, const LogRow& r) {
+  js::object o;
+  auto field = [&](std::string_view name, js::value fallback) {
+    const auto* v = a.if_contains(name);
+    o[name] = v != nullptr ? *v : std::move(fallback);
+  };
+  field("provider", js::value(r.provider));
+  field("model", js::value(r.served_model));
+  field("deployment", js::value(r.deployment));
+  field("key_id", js::value(r.key_id));
+  field("key_name", js::value(r.key_name));
+  field("retry", js::value(0));
+  field("fallback_index", js::value(r.fallback_index));
+  field("status", js::value(r.status_code));
+  field("error", js::value(nullptr));
+  field("started_at", js::value(r.ts_ms));
+  if (auto* t = o.if_contains("started_at"); t->is_int64()) {
+    *t = formatTime(t->get_int64());
+  }
+  field("latency", js::value(0.0));
+  return o;
+}
+
 } // namespace
 
 js::object entryJson(const LogRow& r) {
@@ -78,17 +102,14 @@ js::object detailJson(const LogRow& r) {
   if (r.output_raw) {
     o["output_raw"] = *r.output_raw;
   }
-  auto attempts = jsonOrString(r.attempts);
-  if (attempts.is_array()) {
-    for (auto& a : attempts.get_array()) {
+  auto stored = jsonOrString(r.attempts);
+  js::array attempts;
+  if (stored.is_array()) {
+    for (const auto& a : stored.get_array()) {
       if (a.is_object()) {
-        if (auto* t = a.get_object().if_contains("started_at"); t != nullptr && t->is_int64()) {
-          *t = formatTime(t->get_int64());
-        }
+        attempts.push_back(attemptJson(a.get_object(), r));
       }
     }
-  } else {
-    attempts = js::array();
   }
   o["attempts"] = std::move(attempts);
   auto labels = jsonOrString(r.labels);

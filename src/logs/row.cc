@@ -32,38 +32,57 @@ bool looksLikeSse(std::string_view body) {
   return body.starts_with("event:") || body.starts_with("data:") || body.starts_with(":");
 }
 
-// The attempts as a JSON array, written directly (one per record, on the writer thread).
+// The attempts as a JSON array, written directly (one per record, on the writer thread). A field equal to
+// the record's own (the usual single attempt: same target, status, start, no error) is left out and the
+// reader fills it in (render.cc, attemptDefaults): it made up almost half of a stored row.
 std::string attemptsJson(const obs::RequestRecord& rec) {
   std::string out;
-  out.reserve(64 + rec.attempts.size() * 256);
+  out.reserve(32 + rec.attempts.size() * 48);
   out.push_back('[');
+  const auto rec_start_ms = toMs(rec.start_unix_ns);
   for (const auto& a : rec.attempts) {
     if (out.size() > 1) {
       out.push_back(',');
     }
-    auto field = [&out](std::string_view name, std::string_view value) {
-      out += out.back() == '{' ? "\"" : ",\"";
-      out += name;
-      out += "\":";
-      json::appendQuoted(out, value);
-    };
     out.push_back('{');
-    field("provider", a.provider);
-    field("model", a.model);
-    field("deployment", a.deployment);
-    field("key_id", a.key_id);
-    field("key_name", a.key_name);
+    auto name = [&out](std::string_view n) {
+      if (out.back() != '{') {
+        out.push_back(',');
+      }
+      out.push_back('"');
+      out += n;
+      out += "\":";
+    };
+    auto text = [&](std::string_view n, std::string_view value, std::string_view row_value) {
+      if (value != row_value) {
+        name(n);
+        json::appendQuoted(out, value);
+      }
+    };
+    auto number = [&](std::string_view n, std::int64_t value, std::int64_t row_value) {
+      if (value != row_value) {
+        name(n);
+        fmt::format_to(std::back_inserter(out), "{}", value);
+      }
+    };
+    text("provider", a.provider, rec.provider);
+    text("model", a.model, rec.served_model);
+    text("deployment", a.deployment, rec.deployment);
+    text("key_id", a.key_id, rec.key_id);
+    text("key_name", a.key_name, rec.key_name);
+    number("retry", a.retry, 0);
+    number("fallback_index", a.fallback_index, rec.fallback_index);
+    number("status", a.status, rec.status_code);
+    if (!a.error.empty()) {
+      name("error");
+      json::appendQuoted(out, a.error);
+    }
+    number("started_at", toMs(a.start_unix_ns), rec_start_ms);
     double latency = a.end_unix_ns >= a.start_unix_ns && a.start_unix_ns != 0
                          ? static_cast<double>(a.end_unix_ns - a.start_unix_ns) / 1e6
                          : 0.0;
-    fmt::format_to(std::back_inserter(out), R"(,"retry":{},"fallback_index":{},"status":{},"error":)", a.retry,
-                   a.fallback_index, a.status);
-    if (a.error.empty()) {
-      out += "null";
-    } else {
-      json::appendQuoted(out, a.error);
-    }
-    fmt::format_to(std::back_inserter(out), R"(,"started_at":{},"latency":{}}})", toMs(a.start_unix_ns), latency);
+    name("latency");
+    fmt::format_to(std::back_inserter(out), "{}}}", latency);
   }
   out.push_back(']');
   return out;

@@ -101,6 +101,7 @@ void LogWriter::write(std::vector<Item>& batch) {
   // The conversion (including the reconstruction of streamed answers) runs here, off the request path.
   std::vector<LogRow> logs;
   std::vector<McpRow> mcp;
+  logs.reserve(batch.size());
   for (const auto& item : batch) {
     if (item.request) {
       logs.push_back(toRow(*item.request));
