@@ -9,6 +9,7 @@
 
 #include <time.h>
 
+#include <cstdlib>
 #include <filesystem>
 
 #include "logs/db.h"
@@ -100,6 +101,9 @@ void BM_WriterRecord(benchmark::State& state) {
   auto store = logs::LogStore::open(std::move(db.value()));
   logs::WriterOptions opts;
   opts.queue_size = kBurst;
+  if (const char* b = std::getenv("HD_BENCH_BATCH")) { // to compare batch sizes
+    opts.batch_size = std::stoul(b);
+  }
   auto writer = std::make_unique<logs::LogWriter>(std::move(store.value()), opts);
   const auto proto = passthrough(stream, content);
   std::int64_t next_id = 0;

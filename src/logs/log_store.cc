@@ -103,17 +103,17 @@ template <std::size_t N> std::string insertSql(const char* table, const Column (
 }
 
 // Row values are bound as views: the rows outlive the insert statement that reads them.
-SqlValue view(const std::string& v) {
-  return std::string_view(v);
+SqlValue view(std::string_view v) {
+  return v;
 }
-SqlValue opt(const std::optional<std::string>& v) {
+template <class Text> SqlValue opt(const std::optional<Text>& v) {
   return v ? SqlValue(std::string_view(*v)) : SqlValue(std::monostate{});
 }
 SqlValue opt(const std::optional<double>& v) {
   return v ? SqlValue(*v) : SqlValue(std::monostate{});
 }
 
-void values(const LogRow& r, std::vector<SqlValue>& out) {
+template <class Text> void values(const BasicLogRow<Text>& r, std::vector<SqlValue>& out) {
   using I = std::int64_t;
   out.insert(out.end(), {view(r.id),
                          r.ts_ms,
@@ -276,7 +276,18 @@ Result<Ok> LogStore::migrate() {
   return db_->commit();
 }
 
-Result<Ok> LogStore::insert(const std::vector<LogRow>& logs, const std::vector<McpRow>& mcp) {
+namespace {
+
+const BasicLogRow<std::string>& rowOf(const LogRow& r) {
+  return r;
+}
+const BasicLogRow<std::string_view>& rowOf(const LogRowView& r) {
+  return r.row();
+}
+
+} // namespace
+
+template <class Rows> Result<Ok> LogStore::insertRows(const Rows& logs, const std::vector<McpRow>& mcp) {
   static const std::string kInsertLog = insertSql("logs", kLogColumns);
   static const std::string kInsertLogs = insertSql("logs", kLogColumns, kRowsPerInsert);
   static const std::string kInsertMcp = insertSql("mcp_logs", kMcpColumns);
@@ -284,11 +295,12 @@ Result<Ok> LogStore::insert(const std::vector<LogRow>& logs, const std::vector<M
     return r;
   }
   std::vector<SqlValue> params;
+  params.reserve(kRowsPerInsert * std::size(kLogColumns));
   for (std::size_t i = 0; i < logs.size();) {
     std::size_t n = logs.size() - i >= kRowsPerInsert ? kRowsPerInsert : 1;
     params.clear();
     for (std::size_t k = 0; k < n; ++k) {
-      values(logs[i + k], params);
+      values(rowOf(logs[i + k]), params);
     }
     if (auto r = db_->execute(n == 1 ? kInsertLog : kInsertLogs, params); !r) {
       db_->rollback();
@@ -309,6 +321,14 @@ Result<Ok> LogStore::insert(const std::vector<LogRow>& logs, const std::vector<M
     return r;
   }
   return Ok{};
+}
+
+Result<Ok> LogStore::insert(const std::vector<LogRow>& logs, const std::vector<McpRow>& mcp) {
+  return insertRows(logs, mcp);
+}
+
+Result<Ok> LogStore::insert(const std::deque<LogRowView>& logs, const std::vector<McpRow>& mcp) {
+  return insertRows(logs, mcp);
 }
 
 Result<LogPage> LogStore::list(const LogQuery& q) {

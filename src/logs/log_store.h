@@ -4,6 +4,7 @@
 // the query thread (everything else), each with its own Db connection.
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -68,6 +69,8 @@ public:
 
   // One transaction for the whole batch; rows already stored (same id) are skipped.
   Result<Ok> insert(const std::vector<LogRow>& logs, const std::vector<McpRow>& mcp);
+  // The writer's form: views of the records, which outlive the call.
+  Result<Ok> insert(const std::deque<LogRowView>& logs, const std::vector<McpRow>& mcp);
 
   Result<LogPage> list(const LogQuery& q);
   Result<std::optional<LogRow>> get(const std::string& id);
@@ -87,6 +90,7 @@ public:
 private:
   explicit LogStore(std::unique_ptr<Db> db) : db_(std::move(db)) {}
   Result<Ok> migrate();
+  template <class Rows> Result<Ok> insertRows(const Rows& logs, const std::vector<McpRow>& mcp);
   // Fills the p50/p95/p99 latencies of `s` (s.total rows match `w`).
   Result<Ok> percentiles(const std::string& table, const Where& w, LogStats& s);
   Result<std::int64_t> removeIds(const std::string& table, const std::vector<std::string>& ids);

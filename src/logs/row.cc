@@ -125,15 +125,21 @@ std::string modelOf(const std::optional<std::string>& body) {
   return m != nullptr && m->is_string() ? std::string(m->get_string()) : std::string();
 }
 
-} // namespace
+enum class Made { Model, Output, Attempts, Labels };
 
-LogRow toRow(const obs::RequestRecord& rec, bool content) {
-  LogRow r;
+// Fills `r` from `rec`; `keep` keeps a string made for the row (the model read from the body, a rebuilt
+// stream, attempts, labels) and returns what the row holds of it. The owning row and the writer's view
+// differ only in that.
+template <class Text, class Keep>
+void fillRow(const obs::RequestRecord& rec, bool content, BasicLogRow<Text>& r, Keep&& keep) {
+  auto opt = [](const std::optional<std::string>& v) -> std::optional<Text> {
+    return v ? std::optional<Text>(Text(*v)) : std::nullopt;
+  };
   r.id = rec.id;
   r.ts_ms = toMs(rec.start_unix_ns);
   r.object = rec.inbound;
   r.provider = rec.provider;
-  r.model = rec.model.empty() ? modelOf(rec.request_content) : rec.model;
+  r.model = rec.model.empty() ? keep(Made::Model, modelOf(rec.request_content)) : Text(rec.model);
   r.served_model = rec.served_model;
   r.deployment = rec.deployment;
   r.key_id = rec.key_id;
@@ -148,7 +154,9 @@ LogRow toRow(const obs::RequestRecord& rec, bool content) {
   r.fallback_index = rec.fallback_index;
   r.status = rec.success() ? "success" : "error";
   r.status_code = static_cast<int>(rec.status_code);
-  r.error = nonEmpty(rec.error);
+  if (!rec.error.empty()) {
+    r.error = Text(rec.error);
+  }
   r.latency_ms = rec.latency_ms;
   if (rec.ttft_ms >= 0) {
     r.ttft_ms = rec.ttft_ms;
@@ -165,24 +173,49 @@ LogRow toRow(const obs::RequestRecord& rec, bool content) {
   }
   r.trace_id = rec.trace.trace_id;
   if (content && rec.capture_content) {
-    r.input = rec.request_content;
+    r.input = opt(rec.request_content);
     if (rec.response_content) {
       if (looksLikeSse(*rec.response_content)) {
         // A stream is kept as its final message. The events themselves (several times its size: each
         // delta has its own envelope) are kept only where they tell more: a failed stream, or one that
         // could not be rebuilt.
-        r.output = reconstructStream(*rec.response_content);
+        if (auto rebuilt = reconstructStream(*rec.response_content)) {
+          r.output = keep(Made::Output, std::move(*rebuilt));
+        }
         if (!r.output || !rec.success()) {
-          r.output_raw = rec.response_content;
+          r.output_raw = opt(rec.response_content);
         }
       } else {
-        r.output = rec.response_content;
+        r.output = opt(rec.response_content);
       }
     }
   }
-  r.attempts = attemptsJson(rec);
-  r.labels = labelsJson(rec);
+  r.attempts = keep(Made::Attempts, attemptsJson(rec));
+  r.labels = keep(Made::Labels, labelsJson(rec));
+}
+
+} // namespace
+
+LogRow toRow(const obs::RequestRecord& rec, bool content) {
+  LogRow r;
+  fillRow(rec, content, r, [](Made, std::string s) { return s; });
   return r;
+}
+
+LogRowView::LogRowView(const obs::RequestRecord& rec) {
+  fillRow(rec, true, row_, [this](Made what, std::string s) -> std::string_view {
+    switch (what) {
+    case Made::Model:
+      return model_ = std::move(s);
+    case Made::Output:
+      return *(output_ = std::move(s));
+    case Made::Attempts:
+      return attempts_ = std::move(s);
+    case Made::Labels:
+      break;
+    }
+    return labels_ = std::move(s);
+  });
 }
 
 McpRow toRow(const obs::McpCallRecord& rec) {

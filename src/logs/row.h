@@ -7,49 +7,72 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "obs/record.h"
 
 namespace hd::logs {
 
-struct LogRow {
-  std::string id;
+// `Text` is std::string for a row that owns its values (read back, the live feed), std::string_view for
+// one that views them (LogRowView, what the writer inserts).
+template <class Text> struct BasicLogRow {
+  Text id;
   std::int64_t ts_ms = 0; // start of the request, unix milliseconds
-  std::string object;     // inbound API
-  std::string provider;
-  std::string model;
-  std::string served_model;
-  std::string deployment;
-  std::string key_id;
-  std::string key_name;
-  std::string vk_id;
-  std::string vk_name;
-  std::string team_id;
-  std::string team_name;
-  std::string customer_id;
-  std::string customer_name;
+  Text object;            // inbound API
+  Text provider;
+  Text model;
+  Text served_model;
+  Text deployment;
+  Text key_id;
+  Text key_name;
+  Text vk_id;
+  Text vk_name;
+  Text team_id;
+  Text team_name;
+  Text customer_id;
+  Text customer_name;
   int retries = 0;
   int fallback_index = -1;
-  std::string status; // "success" | "error"
+  Text status; // "success" | "error"
   int status_code = 0;
-  std::optional<std::string> error;
+  std::optional<Text> error;
   double latency_ms = 0;
   std::optional<double> ttft_ms;
   bool stream = false;
-  std::string stop_reason;
+  Text stop_reason;
   std::int64_t prompt_tokens = 0;
   std::int64_t completion_tokens = 0;
   std::int64_t cache_read_tokens = 0;
   std::int64_t cache_write_tokens = 0;
   std::int64_t total_tokens = 0;
   std::optional<double> cost;
-  std::string trace_id;
+  Text trace_id;
   // Detail columns (read only for GET /api/logs/{id}).
-  std::optional<std::string> input;      // request body (JSON text)
-  std::optional<std::string> output;     // response body, or the reconstructed final message of a stream
-  std::optional<std::string> output_raw; // the streamed events as sent
-  std::string attempts = "[]";           // JSON array
-  std::string labels = "{}";             // JSON object
+  std::optional<Text> input;      // request body (JSON text)
+  std::optional<Text> output;     // response body, or the reconstructed final message of a stream
+  std::optional<Text> output_raw; // the streamed events as sent
+  Text attempts = "[]";           // JSON array; fields equal to the record's own are left out
+  Text labels = "{}";             // JSON object
+};
+using LogRow = BasicLogRow<std::string>;
+
+// The row of a record as the writer inserts it, without copying the record: views of its strings, and
+// the values made for the row (attempts, labels, a rebuilt stream) kept here. Valid while the record
+// lives; it views its own members, so it is neither copied nor moved.
+class LogRowView {
+public:
+  explicit LogRowView(const obs::RequestRecord& rec);
+  LogRowView(const LogRowView&) = delete;
+  LogRowView& operator=(const LogRowView&) = delete;
+
+  const BasicLogRow<std::string_view>& row() const { return row_; }
+
+private:
+  BasicLogRow<std::string_view> row_;
+  std::string model_;
+  std::optional<std::string> output_;
+  std::string attempts_;
+  std::string labels_;
 };
 
 struct McpRow {

@@ -99,21 +99,20 @@ void LogWriter::run() {
 
 void LogWriter::write(std::vector<Item>& batch) {
   // The conversion (including the reconstruction of streamed answers) runs here, off the request path.
-  std::vector<LogRow> logs;
+  // The rows view the records, which the batch keeps until the insert is done.
+  std::deque<LogRowView> logs;
   std::vector<McpRow> mcp;
-  logs.reserve(batch.size());
   for (const auto& item : batch) {
     if (item.request) {
-      logs.push_back(toRow(*item.request));
+      logs.emplace_back(*item.request);
     } else if (item.mcp) {
       mcp.push_back(toRow(*item.mcp));
     }
   }
-  batch.clear();
   for (int attempt = 1;; ++attempt) {
     auto r = store_->insert(logs, mcp);
     if (r) {
-      return;
+      break;
     }
     if (attempt >= kWriteAttempts) {
       dropped_.fetch_add(static_cast<std::int64_t>(logs.size() + mcp.size()));
@@ -122,7 +121,7 @@ void LogWriter::write(std::vector<Item>& batch) {
         last_error_log_ = now;
         spdlog::error("request log: {} record(s) dropped: {}", logs.size() + mcp.size(), r.error().message);
       }
-      return;
+      break;
     }
     spdlog::warn("request log: write failed (attempt {}): {}", attempt, r.error().message);
     std::unique_lock lk(mu_);

@@ -167,7 +167,7 @@ TEST_F(LogStoreTest, McpCalls) {
   d.id = "m2";
   d.status = "denied";
   d.tool = "write_file";
-  ASSERT_TRUE(store_->insert({}, {m, d}));
+  ASSERT_TRUE(store_->insert(std::vector<LogRow>{}, {m, d}));
   auto page = store_->listMcp(*parseMcpQuery({{"tool_names", "read_file"}}));
   ASSERT_TRUE(page);
   ASSERT_EQ(page->rows.size(), 1U);
@@ -219,6 +219,60 @@ TEST_F(LogStoreTest, OpeningAnOlderLogDropsThePerColumnIndexes) {
   auto page = (*s)->list(LogQuery{});
   ASSERT_TRUE(page);
   EXPECT_EQ(page->total, 1);
+}
+
+// The writer inserts views of the records (LogRowView); what it stores reads back as the record's row.
+TEST_F(LogStoreTest, TheWritersViewOfARecordStoresItsRow) {
+  obs::RequestRecord rec;
+  rec.id = "req-view";
+  rec.start_unix_ns = 1796608342699000000;
+  rec.inbound = "anthropic.messages";
+  rec.provider = "azure";
+  rec.served_model = "claude-sonnet-4-6";
+  rec.deployment = "dep-1";
+  rec.key_id = "azure-k1";
+  rec.key_name = "k1";
+  rec.virtual_key_id = "vk-1";
+  rec.virtual_key_name = "team-a";
+  rec.status_code = 502;
+  rec.error = "upstream stream cut";
+  rec.stream = true;
+  rec.latency_ms = 12.5;
+  rec.ttft_ms = 3.25;
+  rec.usage.input_tokens = 8;
+  rec.usage.output_tokens = 2;
+  rec.cost_usd = 0.001;
+  rec.priced = true;
+  rec.trace.trace_id = "4bf92f3577b34da6a3ce929d0e0e4736";
+  rec.labels = {{"team", "core"}, {"env", "dev"}};
+  rec.capture_content = true;
+  // No model in the record (refused before routing): it comes from the body.
+  rec.request_content = R"({"model":"azure/claude-sonnet-4-6","stream":true,"messages":[]})";
+  rec.response_content =
+      "event: message_start\ndata: "
+      R"({"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","model":"m","content":[],"usage":{"input_tokens":8}}})"
+      "\n\nevent: content_block_start\ndata: "
+      R"({"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}})"
+      "\n\nevent: content_block_delta\ndata: "
+      R"({"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hi"}})"
+      "\n\n";
+  obs::AttemptRecord a;
+  a.provider = "azure";
+  a.model = "claude-sonnet-4-6";
+  a.status = 200;
+  a.start_unix_ns = rec.start_unix_ns + 1000000;
+  a.end_unix_ns = rec.start_unix_ns + 11000000;
+  rec.attempts.push_back(a);
+
+  std::deque<LogRowView> views;
+  views.emplace_back(rec);
+  ASSERT_TRUE(store_->insert(views, {}));
+  auto got = store_->get("req-view");
+  ASSERT_TRUE(got && *got);
+  auto expected = toRow(rec);
+  EXPECT_EQ(expected.model, "azure/claude-sonnet-4-6");
+  ASSERT_TRUE(expected.output && expected.output_raw); // rebuilt, and the raw events kept: it failed
+  EXPECT_EQ(detailJson(**got), detailJson(expected));
 }
 
 } // namespace
