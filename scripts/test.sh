@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs dependencies, then builds and runs every test: unit tests, integration tests against the real
 # binary (fake upstream, official SDK, Claude Code), the same suites under ASan+UBSan, and a short run
-# of every fuzz target.
+# of every fuzz target (built in the ASan+UBSan tree).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
@@ -40,17 +40,16 @@ step "integration tests (ASan+UBSan)"
 HEIMDALL_BIN="$PWD/build-asan/heimdall" HEIMDALL_SANITIZED=1 node --test --test-concurrency=2 tests/integration/
 
 step "fuzz targets (short runs)"
-scripts/build.sh fuzz
-for f in build-fuzz/fuzz/fuzz_*; do
+for f in build-asan/fuzz/fuzz_*; do
   [[ -x "$f" ]] || continue
   name=$(basename "$f")
   # Seeds live in fuzz/corpus/<target>; the growing working corpus stays in the build tree.
-  corpus="build-fuzz/corpus/${name#fuzz_}"
+  corpus="build-asan/corpus/${name#fuzz_}"
   mkdir -p "$corpus"
   cp -n fuzz/corpus/"${name#fuzz_}"/* "$corpus"/ 2>/dev/null || true
-  "$f" -max_total_time="${FUZZ_SECONDS:-20}" -rss_limit_mb=2048 "$corpus" >/dev/null 2>"build-fuzz/$name.log" \
-    || { tail -40 "build-fuzz/$name.log"; exit 1; }
-  echo "$name: ok ($(grep -c . "build-fuzz/$name.log") log lines)"
+  "$f" -max_total_time="${FUZZ_SECONDS:-20}" -rss_limit_mb=2048 "$corpus" >/dev/null 2>"build-asan/$name.log" \
+    || { tail -40 "build-asan/$name.log"; exit 1; }
+  echo "$name: ok ($(grep -c . "build-asan/$name.log") log lines)"
 done
 
 step "all tests passed in $(( $(date +%s) - start ))s"
