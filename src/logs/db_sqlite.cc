@@ -38,7 +38,11 @@ public:
       it = cache_.emplace(sql, std::move(st)).first;
     }
     auto* st = it->second.get();
-    st->reset();
+    if (static_cast<int>(params.size()) == st->parameters()) {
+      st->resetForRebind(); // every parameter is bound below
+    } else {
+      st->reset();
+    }
     for (std::size_t i = 0; i < params.size(); ++i) {
       int n = static_cast<int>(i) + 1;
       std::visit(
@@ -47,7 +51,7 @@ public:
             if constexpr (std::is_same_v<T, std::monostate>) {
               st->bindNull(n);
             } else if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, std::string_view>) {
-              // The parameters outlive the step; every path resets (and unbinds) before returning.
+              // The parameters outlive the step, and nothing reads a binding after it (see execute()).
               st->bindStatic(n, v);
             } else {
               st->bind(n, v);
@@ -97,7 +101,9 @@ public:
       (*st)->reset();
       return fail(msg);
     }
-    (*st)->reset();
+    // The views bound stay in the idle statement; nothing reads them: prepare() binds every parameter
+    // again (or clears them) before the next step.
+    (*st)->resetForRebind();
     return static_cast<std::int64_t>(sqlite3_changes64(db_));
   }
 

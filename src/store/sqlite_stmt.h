@@ -70,6 +70,10 @@ public:
     sqlite3_reset(st_);
     sqlite3_clear_bindings(st_);
   }
+  // For a caller about to bind every parameter again: the old values are replaced, not cleared first
+  // (clearing a 1,152-parameter batch insert was ~4 % of the request log writer's time).
+  void resetForRebind() { sqlite3_reset(st_); }
+  int parameters() const { return sqlite3_bind_parameter_count(st_); }
   int step() { return sqlite3_step(st_); }
   int columns() const { return sqlite3_column_count(st_); }
   bool isNull(int col) const { return sqlite3_column_type(st_, col) == SQLITE_NULL; }
