@@ -34,7 +34,7 @@ bool looksLikeSse(std::string_view body) {
 
 // The attempts as a JSON array, written directly (one per record, on the writer thread). A field equal to
 // the record's own (the usual single attempt: same target, status, start, no error) is left out and the
-// reader fills it in (render.cc, attemptDefaults): it made up almost half of a stored row.
+// reader fills it in (render.cc, attemptJson): it made up almost half of a stored row.
 std::string attemptsJson(const obs::RequestRecord& rec) {
   std::string out;
   out.reserve(32 + rec.attempts.size() * 48);
