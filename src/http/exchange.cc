@@ -1,5 +1,6 @@
 #include "http/exchange.h"
 
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -13,9 +14,9 @@ constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 }
 
 ServerExchange::ServerExchange(Request& req, beast::tcp_stream& stream, WorkerContext worker, std::string request_id,
-                               bool draining)
+                               std::int64_t started_unix_ns, bool draining)
     : req_(req), stream_(stream), worker_(worker), request_id_(std::move(request_id)),
-      keep_alive_(req.keep_alive() && !draining) {
+      started_unix_ns_(started_unix_ns), keep_alive_(req.keep_alive() && !draining) {
   std::string_view target = req_.target();
   auto q = target.find('?');
   path_ = target.substr(0, q);
@@ -69,6 +70,8 @@ void ServerExchange::observeBody(std::string_view data) {
   if (rec.capture_content) {
     if (!rec.response_content) {
       rec.response_content.emplace();
+      // A stream arrives in many pieces: room for a typical answer up front instead of a copy per doubling.
+      rec.response_content->reserve(streaming_ ? std::max<std::size_t>(data.size(), 4096) : data.size());
     }
     auto room = kMaxCapturedContent - std::min(kMaxCapturedContent, rec.response_content->size());
     rec.response_content->append(data.substr(0, room));

@@ -37,7 +37,8 @@ struct WorkerContext {
 
 class ServerExchange {
 public:
-  ServerExchange(Request& req, beast::tcp_stream& stream, WorkerContext worker, std::string request_id, bool draining);
+  ServerExchange(Request& req, beast::tcp_stream& stream, WorkerContext worker, std::string request_id,
+                 std::int64_t started_unix_ns, bool draining);
 
   const Request& request() const { return req_; }
   std::string_view path() const { return path_; }
@@ -48,6 +49,8 @@ public:
   std::string clientAddress() const;
   std::string_view header(std::string_view name) const;
   const std::string& requestId() const { return request_id_; }
+  // When the request was read (unix nanoseconds; its id carries the same time).
+  std::int64_t startedUnixNs() const { return started_unix_ns_; }
   WorkerContext worker() const { return worker_; }
   std::map<std::string, std::string>& params() { return params_; }
   // The matched route's pattern ("" when no route matched).
@@ -105,6 +108,7 @@ private:
   beast::tcp_stream& stream_;
   WorkerContext worker_;
   std::string request_id_;
+  std::int64_t started_unix_ns_ = 0;
   std::string_view path_;
   std::string_view query_;
   std::map<std::string, std::string> params_;

@@ -14,6 +14,7 @@
 #include <boost/asio/write.hpp>
 #include <unordered_set>
 
+#include "obs/ids.h"
 #include "upstream/client.h"
 
 namespace hd::http {
@@ -251,8 +252,6 @@ asio::awaitable<void> Server::session(asio::ip::tcp::socket socket, Worker& work
     }
     state.busy = true;
     auto started = std::chrono::steady_clock::now();
-    std::string request_id = fmt::format("{:x}-{:x}", static_cast<std::uint64_t>(started.time_since_epoch().count()),
-                                         next_request_.fetch_add(1));
     std::string path(parser.get().target().substr(0, parser.get().target().find('?')));
 
     if (beast::iequals(parser.get()[bhttp::field::expect], "100-continue")) {
@@ -271,7 +270,9 @@ asio::awaitable<void> Server::session(asio::ip::tcp::socket socket, Worker& work
 
     Request req = parser.release();
     WorkerContext wc{&worker.pool, &worker.rng, worker.index};
-    ServerExchange ex(req, stream, wc, request_id, draining_.load());
+    auto started_unix_ns = obs::unixNowNs();
+    std::string request_id = obs::formatRequestId(started_unix_ns, next_request_.fetch_add(1));
+    ServerExchange ex(req, stream, wc, request_id, started_unix_ns, draining_.load());
     co_await (router_.dispatch(ex) || watchClient(stream, buffer, ex));
     if (ex.takeover() && !ex.responded() && !ex.isClientGone()) {
       // A WebSocket: the connection is the handler's until it ends; it counts as idle for draining

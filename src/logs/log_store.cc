@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "obs/ids.h"
+
 namespace hd::logs {
 
 namespace {
@@ -72,14 +74,18 @@ template <std::size_t N> std::string columnList(const Column (&cols)[N], std::si
   return out;
 }
 
-template <std::size_t N> std::string createTable(const char* table, const Column (&cols)[N], Dialect d) {
+template <std::size_t N>
+std::string createTable(const char* table, const Column (&cols)[N], Dialect d, Layout layout = Layout::ById) {
   std::string out = fmt::format("CREATE TABLE IF NOT EXISTS {} (", table);
+  if (layout == Layout::ByTime) {
+    out += "key INTEGER PRIMARY KEY, "; // the rowid itself (VACUUM keeps it)
+  }
   for (std::size_t i = 0; i < N; ++i) {
     const char* type = cols[i].type == 'T'   ? "TEXT"
                        : cols[i].type == 'I' ? (d == Dialect::Postgres ? "BIGINT" : "INTEGER")
                                              : (d == Dialect::Postgres ? "DOUBLE PRECISION" : "REAL");
     out += fmt::format("{}{} {}{}{}", i == 0 ? "" : ", ", cols[i].name, type, cols[i].not_null ? " NOT NULL" : "",
-                       i == 0 ? " PRIMARY KEY" : "");
+                       i == 0 && layout == Layout::ById ? " PRIMARY KEY" : "");
   }
   out += ")";
   return out;
@@ -89,8 +95,12 @@ template <std::size_t N> std::string createTable(const char* table, const Column
 // execution per row costs the writer about a fifth more).
 constexpr std::size_t kRowsPerInsert = 32;
 
-template <std::size_t N> std::string insertSql(const char* table, const Column (&cols)[N], std::size_t rows = 1) {
-  std::string one = "(";
+// A row whose key is taken is skipped (ON CONFLICT DO NOTHING): in the ById layout it is already stored;
+// in the ByTime layout the writer gives it another key (LogStore::insertChunk).
+template <std::size_t N>
+std::string insertSql(const char* table, const Column (&cols)[N], std::size_t rows = 1, Layout layout = Layout::ById) {
+  bool by_time = layout == Layout::ByTime;
+  std::string one = by_time ? "(?, " : "(";
   for (std::size_t i = 0; i < N; ++i) {
     one += i == 0 ? "?" : ", ?";
   }
@@ -99,7 +109,8 @@ template <std::size_t N> std::string insertSql(const char* table, const Column (
   for (std::size_t r = 0; r < rows; ++r) {
     all += r == 0 ? one : ", " + one;
   }
-  return fmt::format("INSERT INTO {} ({}) VALUES {} ON CONFLICT (id) DO NOTHING", table, columnList(cols), all);
+  return fmt::format("INSERT INTO {} ({}{}) VALUES {} ON CONFLICT ({}) DO NOTHING", table, by_time ? "key, " : "",
+                     columnList(cols), all, by_time ? "key" : "id");
 }
 
 // Row values are bound as views: the rows outlive the insert statement that reads them.
@@ -246,19 +257,28 @@ Result<std::unique_ptr<LogStore>> LogStore::open(std::unique_ptr<Db> db) {
   return s;
 }
 
+Result<Layout> LogStore::existingLayout() {
+  if (db_->dialect() == Dialect::Postgres) {
+    return Layout::ById;
+  }
+  // A new SQLite file is keyed by time; one made by an earlier version keeps its layout (id primary
+  // key): its rows cannot take a new rowid without copying the whole table.
+  auto table = db_->query("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'logs'", {});
+  if (!table) {
+    return table.error();
+  }
+  if (integer(table->at(0), 0) == 0) {
+    return Layout::ByTime;
+  }
+  auto key = db_->query("SELECT COUNT(*) FROM pragma_table_info('logs') WHERE name = 'key'", {});
+  if (!key) {
+    return key.error();
+  }
+  return integer(key->at(0), 0) > 0 ? Layout::ByTime : Layout::ById;
+}
+
 Result<Ok> LogStore::migrate() {
   Dialect d = db_->dialect();
-  std::string sql = createTable("logs", kLogColumns, d) + ";\n" + createTable("mcp_logs", kMcpColumns, d) + ";\n";
-  // One index per table, on the time: every insert appends to it, and lists, filters and stats walk a
-  // time range. Per-column indexes (provider, model, status, virtual key, latency) cost the writer more
-  // than half of its time (the latency one inserts at random places) and are dropped where an older
-  // version created them; those filters scan the time range instead.
-  sql += "CREATE INDEX IF NOT EXISTS idx_logs_ts ON logs (ts);\n"
-         "CREATE INDEX IF NOT EXISTS idx_mcp_logs_ts ON mcp_logs (ts);\n";
-  for (const char* old :
-       {"idx_logs_provider_ts", "idx_logs_model_ts", "idx_logs_status_ts", "idx_logs_vk_id_ts", "idx_logs_latency"}) {
-    sql += fmt::format("DROP INDEX IF EXISTS {};\n", old);
-  }
   if (auto r = db_->begin(); !r) {
     return r;
   }
@@ -269,10 +289,33 @@ Result<Ok> LogStore::migrate() {
       return r.error();
     }
   }
+  auto layout = existingLayout();
+  if (!layout) {
+    db_->rollback();
+    return layout.error();
+  }
+  layout_ = *layout;
+  std::string sql =
+      createTable("logs", kLogColumns, d, layout_) + ";\n" + createTable("mcp_logs", kMcpColumns, d) + ";\n";
+  // At most one index per table, on the time: every insert appends to it, and lists, filters and stats
+  // walk a time range (the ByTime layout needs none: its key is the time). Per-column indexes (provider,
+  // model, status, virtual key, latency) cost the writer more than half of its time (the latency one
+  // inserts at random places) and are dropped where an older version created them; those filters scan
+  // the time range instead.
+  if (layout_ == Layout::ById) {
+    sql += "CREATE INDEX IF NOT EXISTS idx_logs_ts ON logs (ts);\n";
+  }
+  sql += "CREATE INDEX IF NOT EXISTS idx_mcp_logs_ts ON mcp_logs (ts);\n";
+  for (const char* old :
+       {"idx_logs_provider_ts", "idx_logs_model_ts", "idx_logs_status_ts", "idx_logs_vk_id_ts", "idx_logs_latency"}) {
+    sql += fmt::format("DROP INDEX IF EXISTS {};\n", old);
+  }
   if (auto r = db_->script(sql); !r) {
     db_->rollback();
     return r;
   }
+  insert_log_ = insertSql("logs", kLogColumns, 1, layout_);
+  insert_logs_ = insertSql("logs", kLogColumns, kRowsPerInsert, layout_);
   return db_->commit();
 }
 
@@ -287,24 +330,72 @@ const BasicLogRow<std::string_view>& rowOf(const LogRowView& r) {
 
 } // namespace
 
+std::int64_t LogStore::nextKey(std::int64_t ts_ms) {
+  constexpr std::uint64_t kSeqMask = (std::uint64_t{1} << kKeySeqBits) - 1;
+  return timeKey(ts_ms) | static_cast<std::int64_t>(seq_++ & kSeqMask);
+}
+
+template <class Rows>
+Result<Ok> LogStore::insertChunk(const Rows& rows, std::size_t first, std::size_t n, std::vector<SqlValue>& params) {
+  std::int64_t keys[kRowsPerInsert];
+  params.clear();
+  for (std::size_t k = 0; k < n; ++k) {
+    if (layout_ == Layout::ByTime) {
+      keys[k] = nextKey(rowOf(rows[first + k]).ts_ms);
+      params.emplace_back(keys[k]);
+    }
+    values(rowOf(rows[first + k]), params);
+  }
+  auto stored = db_->execute(n == 1 ? insert_log_ : insert_logs_, params);
+  if (!stored) {
+    return stored.error();
+  }
+  if (layout_ == Layout::ById || *stored == static_cast<std::int64_t>(n)) {
+    return Ok{};
+  }
+  // A key was taken: the sequence number came round within one millisecond (a request that ran for
+  // over a million others), or another process writes to this file. Such rows get the next free key of
+  // their millisecond.
+  for (std::size_t k = 0; k < n; ++k) {
+    const auto& row = rowOf(rows[first + k]);
+    auto holder = db_->query("SELECT id FROM logs WHERE key = ?", {keys[k]});
+    if (!holder) {
+      return holder.error();
+    }
+    if (!holder->empty() && text(holder->front(), 0) == row.id) {
+      continue;
+    }
+    for (int attempt = 0;; ++attempt) {
+      if (attempt == 64) {
+        return Error::internal(fmt::format("request log: no free key for record {}", row.id));
+      }
+      params.clear();
+      params.emplace_back(nextKey(row.ts_ms));
+      values(row, params);
+      auto one = db_->execute(insert_log_, params);
+      if (!one) {
+        return one.error();
+      }
+      if (*one == 1) {
+        break;
+      }
+    }
+  }
+  return Ok{};
+}
+
 template <class Rows> Result<Ok> LogStore::insertRows(const Rows& logs, const std::vector<McpRow>& mcp) {
-  static const std::string kInsertLog = insertSql("logs", kLogColumns);
-  static const std::string kInsertLogs = insertSql("logs", kLogColumns, kRowsPerInsert);
   static const std::string kInsertMcp = insertSql("mcp_logs", kMcpColumns);
   if (auto r = db_->begin(); !r) {
     return r;
   }
   std::vector<SqlValue> params;
-  params.reserve(kRowsPerInsert * std::size(kLogColumns));
+  params.reserve(kRowsPerInsert * (std::size(kLogColumns) + 1));
   for (std::size_t i = 0; i < logs.size();) {
     std::size_t n = logs.size() - i >= kRowsPerInsert ? kRowsPerInsert : 1;
-    params.clear();
-    for (std::size_t k = 0; k < n; ++k) {
-      values(rowOf(logs[i + k]), params);
-    }
-    if (auto r = db_->execute(n == 1 ? kInsertLog : kInsertLogs, params); !r) {
+    if (auto r = insertChunk(logs, i, n, params); !r) {
       db_->rollback();
-      return r.error();
+      return r;
     }
     i += n;
   }
@@ -332,7 +423,7 @@ Result<Ok> LogStore::insert(const std::deque<LogRowView>& logs, const std::vecto
 }
 
 Result<LogPage> LogStore::list(const LogQuery& q) {
-  auto w = logWhere(q, db_->dialect());
+  auto w = logWhere(q, db_->dialect(), layout_);
   auto count = db_->query("SELECT COUNT(*) FROM logs" + w.sql, w.params);
   if (!count) {
     return count.error();
@@ -340,7 +431,7 @@ Result<LogPage> LogStore::list(const LogQuery& q) {
   LogPage page;
   page.total = integer(count->at(0), 0);
   auto rows = db_->query(fmt::format("SELECT {} FROM logs{}{} LIMIT ? OFFSET ?",
-                                     columnList(kLogColumns, kSummaryColumns), w.sql, logOrderBy(q)),
+                                     columnList(kLogColumns, kSummaryColumns), w.sql, logOrderBy(q, layout_)),
                          withPaging(w.params, q.limit, q.offset));
   if (!rows) {
     return rows.error();
@@ -352,7 +443,16 @@ Result<LogPage> LogStore::list(const LogQuery& q) {
 }
 
 Result<std::optional<LogRow>> LogStore::get(const std::string& id) {
-  auto rows = db_->query(fmt::format("SELECT {} FROM logs WHERE id = ?", columnList(kLogColumns)), {id});
+  static const std::string kById = fmt::format("SELECT {} FROM logs WHERE id = ?", columnList(kLogColumns));
+  static const std::string kInRange =
+      fmt::format("SELECT {} FROM logs WHERE key >= ? AND key < ? AND id = ?", columnList(kLogColumns));
+  auto ms = layout_ == Layout::ByTime ? obs::requestIdTimeMs(id) : std::nullopt;
+  // The ByTime layout has no index on `id`: a request id names its millisecond (a few rows). Any other
+  // id (a record stored with an id of another form) is looked for in the whole table.
+  auto rows = ms ? db_->query(kInRange, {timeKey(*ms), timeKey(*ms + 1), id}) : db_->query(kById, {id});
+  if (rows && rows->empty() && ms) {
+    rows = db_->query(kById, {id});
+  }
   if (!rows) {
     return rows.error();
   }
@@ -393,7 +493,7 @@ Result<Ok> LogStore::percentiles(const std::string& table, const Where& w, LogSt
 }
 
 Result<LogStats> LogStore::stats(const LogQuery& q) {
-  auto w = logWhere(q, db_->dialect());
+  auto w = logWhere(q, db_->dialect(), layout_);
   auto rows = db_->query("SELECT COUNT(*), SUM(CASE WHEN status = 'success' THEN 1 ELSE 0 END), AVG(latency), "
                          "SUM(total_tokens), SUM(prompt_tokens), SUM(completion_tokens), SUM(cost) FROM logs" +
                              w.sql,
@@ -420,10 +520,10 @@ Result<LogStats> LogStore::stats(const LogQuery& q) {
 }
 
 Result<std::vector<Point>> LogStore::points(const LogQuery& q) {
-  auto w = logWhere(q, db_->dialect());
+  auto w = logWhere(q, db_->dialect(), layout_);
   auto rows = db_->query("SELECT ts, status, provider, model, prompt_tokens, completion_tokens, total_tokens, cost, "
                          "latency FROM logs" +
-                             w.sql + " ORDER BY ts",
+                             w.sql + (layout_ == Layout::ByTime ? " ORDER BY key" : " ORDER BY ts"),
                          w.params);
   if (!rows) {
     return rows.error();
@@ -468,18 +568,37 @@ Result<FilterData> LogStore::filterData() {
   return f;
 }
 
-Result<std::int64_t> LogStore::removeIds(const std::string& table, const std::vector<std::string>& ids) {
+Result<std::int64_t> LogStore::removeIds(const std::string& table, const std::vector<std::string>& ids, Layout layout) {
   if (ids.empty()) {
     return db_->execute("DELETE FROM " + table, {});
   }
   std::int64_t total = 0;
+  // ByTime: each request id names its millisecond; the ids found nowhere there are looked for in the
+  // whole table below.
+  std::vector<std::string_view> rest;
+  for (const auto& id : ids) {
+    auto ms = layout == Layout::ByTime ? obs::requestIdTimeMs(id) : std::nullopt;
+    if (!ms) {
+      rest.emplace_back(id);
+      continue;
+    }
+    auto n = db_->execute("DELETE FROM " + table + " WHERE key >= ? AND key < ? AND id = ?",
+                          {timeKey(*ms), timeKey(*ms + 1), std::string_view(id)});
+    if (!n) {
+      return n.error();
+    }
+    total += *n;
+    if (*n == 0) {
+      rest.emplace_back(id);
+    }
+  }
   constexpr std::size_t kChunk = 200;
-  for (std::size_t start = 0; start < ids.size(); start += kChunk) {
+  for (std::size_t start = 0; start < rest.size(); start += kChunk) {
     std::string marks;
     std::vector<SqlValue> params;
-    for (std::size_t i = start; i < std::min(ids.size(), start + kChunk); ++i) {
+    for (std::size_t i = start; i < std::min(rest.size(), start + kChunk); ++i) {
       marks += marks.empty() ? "?" : ", ?";
-      params.emplace_back(ids[i]);
+      params.emplace_back(rest[i]);
     }
     auto n = db_->execute(fmt::format("DELETE FROM {} WHERE id IN ({})", table, marks), params);
     if (!n) {
@@ -491,7 +610,7 @@ Result<std::int64_t> LogStore::removeIds(const std::string& table, const std::ve
 }
 
 Result<std::int64_t> LogStore::remove(const std::vector<std::string>& ids) {
-  return removeIds("logs", ids);
+  return removeIds("logs", ids, layout_);
 }
 
 Result<McpPage> LogStore::listMcp(const McpQuery& q) {
@@ -537,11 +656,12 @@ Result<LogStats> LogStore::mcpStats(const McpQuery& q) {
 }
 
 Result<std::int64_t> LogStore::removeMcp(const std::vector<std::string>& ids) {
-  return removeIds("mcp_logs", ids);
+  return removeIds("mcp_logs", ids, Layout::ById);
 }
 
 Result<std::int64_t> LogStore::removeOlderThan(std::int64_t cutoff_ms) {
-  auto a = db_->execute("DELETE FROM logs WHERE ts < ?", {cutoff_ms});
+  auto a = layout_ == Layout::ByTime ? db_->execute("DELETE FROM logs WHERE key < ?", {timeKey(cutoff_ms)})
+                                     : db_->execute("DELETE FROM logs WHERE ts < ?", {cutoff_ms});
   if (!a) {
     return a.error();
   }

@@ -7,6 +7,7 @@
 #include <deque>
 #include <memory>
 #include <optional>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -67,7 +68,8 @@ public:
 
   std::string describe() const { return db_->describe(); }
 
-  // One transaction for the whole batch; rows already stored (same id) are skipped.
+  // One transaction for the whole batch. In the ById layout rows already stored (same id) are skipped;
+  // the ByTime layout, which has no index on ids, stores them again.
   Result<Ok> insert(const std::vector<LogRow>& logs, const std::vector<McpRow>& mcp);
   // The writer's form: views of the records, which outlive the call.
   Result<Ok> insert(const std::deque<LogRowView>& logs, const std::vector<McpRow>& mcp);
@@ -90,12 +92,24 @@ public:
 private:
   explicit LogStore(std::unique_ptr<Db> db) : db_(std::move(db)) {}
   Result<Ok> migrate();
+  Result<Layout> existingLayout();
   template <class Rows> Result<Ok> insertRows(const Rows& logs, const std::vector<McpRow>& mcp);
+  // Inserts rows[first, first + n) with one statement (n is 1 or kRowsPerInsert).
+  template <class Rows>
+  Result<Ok> insertChunk(const Rows& rows, std::size_t first, std::size_t n, std::vector<SqlValue>& params);
+  // The ByTime key of a row that started at `ts_ms`.
+  std::int64_t nextKey(std::int64_t ts_ms);
   // Fills the p50/p95/p99 latencies of `s` (s.total rows match `w`).
   Result<Ok> percentiles(const std::string& table, const Where& w, LogStats& s);
-  Result<std::int64_t> removeIds(const std::string& table, const std::vector<std::string>& ids);
+  Result<std::int64_t> removeIds(const std::string& table, const std::vector<std::string>& ids, Layout layout);
 
   std::unique_ptr<Db> db_;
+  Layout layout_ = Layout::ById;
+  // The low bits of the next ByTime key. It starts at a random value: two processes writing one file
+  // rarely pick the same key (a taken key is retried, see insertChunk).
+  std::uint64_t seq_ = std::random_device{}();
+  std::string insert_log_;
+  std::string insert_logs_;
 };
 
 } // namespace hd::logs

@@ -2,8 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <limits>
 
 namespace hd::logs {
 
@@ -469,19 +471,29 @@ private:
   Where w_;
 };
 
-std::string order(std::string_view column, bool nullable, bool descending) {
+std::string order(std::string_view column, bool nullable, bool descending, std::string_view tie = "id") {
   std::string dir = descending ? "DESC" : "ASC";
   if (nullable) {
     // NULLs (unpriced requests) last in either direction, the same in SQLite and PostgreSQL.
-    return fmt::format(" ORDER BY ({} IS NULL) ASC, {} {}, id {}", column, column, dir, dir);
+    return fmt::format(" ORDER BY ({} IS NULL) ASC, {} {}, {} {}", column, column, dir, tie, dir);
   }
-  return fmt::format(" ORDER BY {} {}, id {}", column, dir, dir);
+  return fmt::format(" ORDER BY {} {}, {} {}", column, dir, tie, dir);
 }
 
 } // namespace
 
-Where logWhere(const LogQuery& q, Dialect d) {
+Where logWhere(const LogQuery& q, Dialect d, Layout layout) {
   Builder b(d);
+  if (layout == Layout::ByTime) {
+    // The key range selects the rows of the time range without a scan; `ts` below keeps it exact.
+    if (q.start_ms) {
+      b.cmp("key", ">=", std::optional<std::int64_t>(timeKey(*q.start_ms)));
+    }
+    if (q.end_ms) {
+      auto end = std::min(*q.end_ms, std::numeric_limits<std::int64_t>::max() - 1) + 1;
+      b.cmp("key", "<", std::optional<std::int64_t>(timeKey(end)));
+    }
+  }
   b.in("provider", q.providers);
   b.in("model", q.models);
   b.in("status", q.statuses);
@@ -500,15 +512,19 @@ Where logWhere(const LogQuery& q, Dialect d) {
   return b.done();
 }
 
-std::string logOrderBy(const LogQuery& q) {
+std::string logOrderBy(const LogQuery& q, Layout layout) {
+  std::string_view tie = layout == Layout::ByTime ? "key" : "id";
   if (q.sort_by == "latency") {
-    return order("latency", false, q.descending);
+    return order("latency", false, q.descending, tie);
   }
   if (q.sort_by == "tokens") {
-    return order("total_tokens", false, q.descending);
+    return order("total_tokens", false, q.descending, tie);
   }
   if (q.sort_by == "cost") {
-    return order("cost", true, q.descending);
+    return order("cost", true, q.descending, tie);
+  }
+  if (layout == Layout::ByTime) {
+    return q.descending ? " ORDER BY key DESC" : " ORDER BY key ASC";
   }
   return order("ts", false, q.descending);
 }

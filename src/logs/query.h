@@ -78,8 +78,21 @@ struct Where {
   std::vector<SqlValue> params;
 };
 
-Where logWhere(const LogQuery& q, Dialect d);
-std::string logOrderBy(const LogQuery& q);
+// How the `logs` table is keyed. ById: `id` is the primary key and `ts` has an index (PostgreSQL, and
+// SQLite files made before the time key). ByTime: SQLite's rowid `key` is the start time and a sequence
+// number (timeKey), so time ranges and the time order come from the table itself and the writer keeps
+// no index up to date.
+enum class Layout { ById, ByTime };
+
+constexpr int kKeySeqBits = 20;
+// The smallest key of the millisecond `unix_ms` (clamped to 0 .. 2^42 ms, the year 2109).
+constexpr std::int64_t timeKey(std::int64_t unix_ms) {
+  constexpr std::int64_t kMaxMs = std::int64_t{1} << 42;
+  return (unix_ms < 0 ? 0 : unix_ms > kMaxMs ? kMaxMs : unix_ms) << kKeySeqBits;
+}
+
+Where logWhere(const LogQuery& q, Dialect d, Layout layout = Layout::ById);
+std::string logOrderBy(const LogQuery& q, Layout layout = Layout::ById);
 Where mcpWhere(const McpQuery& q, Dialect d);
 std::string mcpOrderBy(const McpQuery& q);
 

@@ -29,7 +29,7 @@ void openRecord(const ObserveContext& ctx, const config::Config& cfg, http::Serv
   // Content is copied only when a sink stores it (not with logs_store off).
   auto& rec = ex.scope().record;
   rec.id = ex.requestId();
-  rec.start_unix_ns = unixNowNs();
+  rec.start_unix_ns = ex.startedUnixNs(); // the time in the request id: the request log finds records by it
   rec.inbound = std::string(inbound);
   rec.method = std::string(ex.request().method_string());
   rec.path = std::string(ex.path());

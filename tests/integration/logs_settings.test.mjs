@@ -75,7 +75,8 @@ test('retention: records older than log_retention_days are removed, newer ones s
   await waitFor(async () => (await api('/api/logs')).json.pagination.total_count === 1);
   const db = path.join(gw.appDir, 'logs.db');
   const day = 86400e3;
-  execFileSync('sqlite3', ['-cmd', '.timeout 5000', db, 'BEGIN; ' + insertLogRowSql('old-10d', Date.now() - 10 * day) + insertLogRowSql('old-6d', Date.now() - 6 * day) + insertLogRowSql('recent-4d', Date.now() - 4 * day) + ' COMMIT;']);
+  const byTime = { byTime: true }; // a new logs.db is keyed by time
+  execFileSync('sqlite3', ['-cmd', '.timeout 5000', db, 'BEGIN; ' + insertLogRowSql('old-10d', Date.now() - 10 * day, byTime) + insertLogRowSql('old-6d', Date.now() - 6 * day, byTime) + insertLogRowSql('recent-4d', Date.now() - 4 * day, byTime) + ' COMMIT;']);
   await waitFor(async () => (await api('/api/logs/old-10d')).status === 404 && (await api('/api/logs/old-6d')).status === 404,
     { timeoutMs: 5000, message: 'old records were not removed' });
   assert.equal((await api('/api/logs/recent-4d')).status, 200);

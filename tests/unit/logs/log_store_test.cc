@@ -1,5 +1,6 @@
 #include "logs/log_store.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -7,6 +8,7 @@
 #include <sqlite3.h>
 
 #include "logs/render.h"
+#include "obs/ids.h"
 
 namespace hd::logs {
 namespace {
@@ -59,7 +61,6 @@ TEST_F(LogStoreTest, FiltersSortsAndPages) {
   std::vector<LogRow> rows = {row("a", 1000, "azure", 10, 100, 0.1), row("b", 2000, "azure", 30, 300, std::nullopt),
                               row("c", 3000, "openai", 20, 200, 0.2), row("d", 4000, "azure", 40, 400, 0.4, false)};
   ASSERT_TRUE(store_->insert(rows, {}));
-  ASSERT_TRUE(store_->insert({rows[0]}, {})) << "a duplicate id is skipped";
 
   auto all = store_->list(*parseLogQuery({}));
   ASSERT_TRUE(all);
@@ -181,44 +182,182 @@ TEST_F(LogStoreTest, McpCalls) {
   EXPECT_EQ(*n, 2);
 }
 
-// A log written by an older version had an index per filter column; opening it keeps the rows and leaves
-// only the time indexes (each insert then updates the table, its key and `ts`).
-TEST_F(LogStoreTest, OpeningAnOlderLogDropsThePerColumnIndexes) {
-  ASSERT_TRUE(store_->insert({row("old", 1000, "azure", 10, 100, 0.1)}, {}));
-  store_.reset();
-  auto path = (dir_ / "logs.db").string();
-  auto indexes = [&] {
-    sqlite3* db = nullptr;
-    EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-    std::vector<std::string> names;
-    sqlite3_stmt* st = nullptr;
-    sqlite3_prepare_v2(db, "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'idx_%' ORDER BY name",
-                       -1, &st, nullptr);
-    while (sqlite3_step(st) == SQLITE_ROW) {
-      names.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)));
-    }
-    sqlite3_finalize(st);
-    return std::pair{db, names};
-  };
-  auto [db, before] = indexes();
-  ASSERT_EQ(sqlite3_exec(db,
-                         "CREATE INDEX idx_logs_provider_ts ON logs (provider, ts); CREATE INDEX idx_logs_latency ON "
-                         "logs (latency); CREATE INDEX idx_logs_vk_id_ts ON logs (vk_id, ts)",
-                         nullptr, nullptr, nullptr),
-            SQLITE_OK);
-  sqlite3_close(db);
-  EXPECT_EQ(before, (std::vector<std::string>{"idx_logs_ts", "idx_mcp_logs_ts"}));
+// The `logs` table as versions before the time key made it (id primary key, an index on ts), with an
+// index per filter column as still older ones added.
+constexpr const char* kByIdLogs =
+    "CREATE TABLE logs (id TEXT NOT NULL PRIMARY KEY, ts INTEGER NOT NULL, object TEXT NOT NULL, provider TEXT NOT "
+    "NULL, model TEXT NOT NULL, served_model TEXT NOT NULL, deployment TEXT NOT NULL, key_id TEXT NOT NULL, key_name "
+    "TEXT NOT NULL, vk_id TEXT NOT NULL, vk_name TEXT NOT NULL, team_id TEXT NOT NULL, team_name TEXT NOT NULL, "
+    "customer_id TEXT NOT NULL, customer_name TEXT NOT NULL, retries INTEGER NOT NULL, fallback_index INTEGER NOT "
+    "NULL, status TEXT NOT NULL, status_code INTEGER NOT NULL, error TEXT, latency REAL NOT NULL, ttft REAL, stream "
+    "INTEGER NOT NULL, stop_reason TEXT NOT NULL, prompt_tokens INTEGER NOT NULL, completion_tokens INTEGER NOT "
+    "NULL, cache_read_tokens INTEGER NOT NULL, cache_write_tokens INTEGER NOT NULL, total_tokens INTEGER NOT NULL, "
+    "cost REAL, trace_id TEXT NOT NULL, input TEXT, output TEXT, output_raw TEXT, attempts TEXT NOT NULL, labels "
+    "TEXT NOT NULL);"
+    "CREATE INDEX idx_logs_ts ON logs (ts); CREATE INDEX idx_logs_provider_ts ON logs (provider, ts);"
+    "CREATE INDEX idx_logs_latency ON logs (latency); CREATE INDEX idx_logs_vk_id_ts ON logs (vk_id, ts);"
+    "INSERT INTO logs VALUES ('old', 1000, 'anthropic.messages', 'azure', 'm', 'm', 'd', 'k', 'k', '', '', '', '', "
+    "'', '', 0, -1, 'success', 200, NULL, 10, NULL, 0, 'end_turn', 1, 2, 0, 0, 3, 0.1, 't', NULL, NULL, NULL, "
+    "'[]', '{}');";
 
+std::vector<std::string> sqliteNames(const std::string& path, const char* sql) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  std::vector<std::string> names;
+  sqlite3_stmt* st = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(db, sql, -1, &st, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    names.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)));
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return names;
+}
+
+void sqliteExec(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  char* err = nullptr;
+  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "");
+  sqlite3_free(err);
+  sqlite3_close(db);
+}
+
+constexpr const char* kIndexNames =
+    "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'idx_%' ORDER BY name";
+
+// A new file is keyed by time: no index on the logs (the table's key is the time), rows found by the
+// time in their request id, time ranges and retention taken from the key.
+TEST_F(LogStoreTest, ANewLogIsKeyedByTime) {
+  auto path = (dir_ / "logs.db").string();
+  EXPECT_EQ(sqliteNames(path, kIndexNames), (std::vector<std::string>{"idx_mcp_logs_ts"}));
+  constexpr std::int64_t kT0 = 1796608342699;
+  std::vector<LogRow> rows;
+  for (int i = 0; i < 40; ++i) {
+    std::int64_t ns = (kT0 + i / 4) * 1000000 + i;
+    rows.push_back(row(obs::formatRequestId(ns, static_cast<std::uint64_t>(i)), kT0 + i / 4, "azure", i, i, 0.1));
+  }
+  rows.push_back(row("not-a-request-id", kT0 + 20, "openai", 99, 1, 0.1));
+  ASSERT_TRUE(store_->insert(rows, {}));
+  EXPECT_EQ(obs::requestIdTimeMs(rows[13].id), kT0 + 3);
+
+  auto keys = sqliteNames(path, "SELECT key || ' ' || ts FROM logs ORDER BY key");
+  ASSERT_EQ(keys.size(), 41U);
+  for (const auto& k : keys) {
+    auto sp = k.find(' ');
+    auto key = std::stoll(k.substr(0, sp));
+    EXPECT_EQ(key >> kKeySeqBits, std::stoll(k.substr(sp + 1))) << "the key's high bits are the row's time";
+  }
+
+  for (const auto* id : {&rows[13].id, &rows[40].id}) {
+    auto got = store_->get(*id);
+    ASSERT_TRUE(got && *got) << *id;
+    EXPECT_EQ((*got)->id, *id);
+  }
+  auto none = store_->get(obs::formatRequestId(kT0 * 1000000, 999));
+  ASSERT_TRUE(none);
+  EXPECT_FALSE(*none);
+
+  auto newest = store_->list(*parseLogQuery({{"limit", "1"}}));
+  ASSERT_TRUE(newest && newest->rows.size() == 1U);
+  EXPECT_EQ(newest->rows[0].id, "not-a-request-id");
+  auto q = *parseLogQuery({});
+  q.start_ms = kT0 + 2;
+  q.end_ms = kT0 + 3;
+  q.descending = false;
+  auto in_range = store_->list(q);
+  ASSERT_TRUE(in_range);
+  EXPECT_EQ(in_range->total, 8);
+  ASSERT_EQ(in_range->rows.size(), 8U);
+  EXPECT_EQ(in_range->rows.front().id, rows[8].id);
+  EXPECT_EQ(in_range->rows.back().id, rows[15].id);
+  auto stats = store_->stats(q);
+  ASSERT_TRUE(stats);
+  EXPECT_EQ(stats->total, 8);
+
+  auto removed = store_->remove({rows[0].id, rows[40].id, "missing", obs::formatRequestId(kT0 * 1000000, 77)});
+  ASSERT_TRUE(removed);
+  EXPECT_EQ(*removed, 2);
+  auto old = store_->removeOlderThan(kT0 + 5);
+  ASSERT_TRUE(old);
+  EXPECT_EQ(*old, 19); // rows 1..19 (row 0 is gone)
+  auto left = store_->list(*parseLogQuery({}));
+  ASSERT_TRUE(left);
+  EXPECT_EQ(left->total, 20);
+}
+
+// A key is taken when the sequence comes round within one millisecond or another process writes the
+// same file: the row gets the next free key of its millisecond, nothing is lost.
+TEST_F(LogStoreTest, ATakenKeyIsNotALostRow) {
+  auto path = (dir_ / "logs.db").string();
+  constexpr std::int64_t kT0 = 1796608342699;
+  ASSERT_TRUE(store_->insert({row(obs::formatRequestId(kT0 * 1000000, 1), kT0, "azure", 1, 1, 0.1)}, {}));
+  auto first = sqliteNames(path, "SELECT key FROM logs");
+  ASSERT_EQ(first.size(), 1U);
+  auto next = std::stoll(first[0]) + 1;
+  std::string taken;
+  for (int i = 0; i < 6; ++i) { // the next six keys, as another writer would have stored them
+    taken += fmt::format("INSERT INTO logs (key, id, ts, object, provider, model, served_model, deployment, key_id, "
+                         "key_name, vk_id, vk_name, team_id, team_name, customer_id, customer_name, retries, "
+                         "fallback_index, status, status_code, latency, stream, stop_reason, prompt_tokens, "
+                         "completion_tokens, cache_read_tokens, cache_write_tokens, total_tokens, trace_id, attempts, "
+                         "labels) VALUES ({}, 'other-{}', {}, '', '', '', '', '', '', '', '', '', '', '', '', '', 0, "
+                         "-1, 'success', 200, 1, 0, '', 0, 0, 0, 0, 0, '', '[]', '{{}}');",
+                         next + i, i, kT0);
+  }
+  sqliteExec(path, taken);
+  std::vector<LogRow> rows;
+  for (int i = 0; i < 33; ++i) { // a statement of 32 rows, then one alone
+    rows.push_back(row(obs::formatRequestId(kT0 * 1000000 + 10 + i, 10 + i), kT0, "azure", i, i, 0.1));
+  }
+  ASSERT_TRUE(store_->insert(rows, {}));
+  auto all = store_->list(*parseLogQuery({{"limit", "1000"}}));
+  ASSERT_TRUE(all);
+  EXPECT_EQ(all->total, 1 + 6 + 33);
+  for (const auto& r : rows) {
+    auto got = store_->get(r.id);
+    ASSERT_TRUE(got && *got) << r.id;
+  }
+}
+
+// A log written by an older version keeps its layout (id primary key, the ts index): its rows, reads,
+// duplicate skipping and retention work as before; the per-column indexes of still older versions are
+// dropped (each insert then updates the table, its key and `ts`).
+TEST_F(LogStoreTest, AnOlderLogKeepsItsLayout) {
+  store_.reset();
+  std::filesystem::remove_all(dir_);
+  std::filesystem::create_directories(dir_);
+  auto path = (dir_ / "logs.db").string();
+  sqliteExec(path, kByIdLogs);
   auto reopened = openSqliteDb(path);
   ASSERT_TRUE(reopened);
   auto s = LogStore::open(std::move(reopened.value()));
   ASSERT_TRUE(s) << s.error().message;
-  auto [db2, after] = indexes();
-  sqlite3_close(db2);
-  EXPECT_EQ(after, (std::vector<std::string>{"idx_logs_ts", "idx_mcp_logs_ts"}));
-  auto page = (*s)->list(LogQuery{});
+  store_ = std::move(s.value());
+  EXPECT_EQ(sqliteNames(path, kIndexNames), (std::vector<std::string>{"idx_logs_ts", "idx_mcp_logs_ts"}));
+
+  std::vector<LogRow> rows = {row("a", 2000, "azure", 10, 100, 0.1), row("b", 3000, "openai", 20, 200, 0.2)};
+  ASSERT_TRUE(store_->insert(rows, {}));
+  ASSERT_TRUE(store_->insert({rows[0]}, {})) << "a duplicate id is skipped";
+  auto page = store_->list(*parseLogQuery({}));
   ASSERT_TRUE(page);
-  EXPECT_EQ(page->total, 1);
+  EXPECT_EQ(page->total, 3);
+  ASSERT_EQ(page->rows.size(), 3U);
+  EXPECT_EQ(page->rows[0].id, "b");
+  EXPECT_EQ(page->rows[2].id, "old");
+  auto got = store_->get("a");
+  ASSERT_TRUE(got && *got);
+  EXPECT_EQ((*got)->input, rows[0].input);
+  auto range = store_->list(*parseLogQuery({{"start_time", "2"}, {"end_time", "2.5"}}));
+  ASSERT_TRUE(range);
+  ASSERT_EQ(range->rows.size(), 1U);
+  EXPECT_EQ(range->rows[0].id, "a");
+  auto removed = store_->removeOlderThan(2500);
+  ASSERT_TRUE(removed);
+  EXPECT_EQ(*removed, 2);
+  auto gone = store_->remove({"b"});
+  ASSERT_TRUE(gone);
+  EXPECT_EQ(*gone, 1);
 }
 
 // The writer inserts views of the records (LogRowView); what it stores reads back as the record's row.

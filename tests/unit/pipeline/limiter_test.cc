@@ -25,7 +25,7 @@ struct Worker {
   asio::executor_work_guard<asio::io_context::executor_type> guard{io.get_executor()};
   boost::beast::tcp_stream stream{io};
   http::Request req;
-  http::ServerExchange ex{req, stream, {}, "test", false};
+  http::ServerExchange ex{req, stream, {}, "test", 0, false};
   std::thread thread{[this] { io.run(); }};
   ~Worker() {
     guard.reset();
