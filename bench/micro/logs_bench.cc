@@ -14,6 +14,7 @@
 
 #include "logs/db.h"
 #include "logs/log_store.h"
+#include "logs/stream_output.h"
 #include "logs/writer.h"
 
 namespace {
@@ -151,6 +152,33 @@ BENCHMARK(BM_WriterRecord)
     ->Args({1, 1})
     ->Iterations(10)
     ->Unit(benchmark::kMillisecond);
+
+// The writer's rebuild of a streamed answer alone: the bench stream (7 events), and a long answer of
+// 400 text deltas (as Claude Code's turns are), with and without characters to unescape.
+void BM_ReconstructStream(benchmark::State& state) {
+  std::string sse = *passthrough(true, true).response_content;
+  if (state.range(0) > 0) {
+    auto cut = sse.find("event: content_block_stop");
+    std::string deltas;
+    for (int i = 0; i < 400; ++i) {
+      deltas += state.range(0) == 1 ? R"(event: content_block_delta
+data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":" words of the answer"}}
+
+)"
+                                    : R"(event: content_block_delta
+data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"if (a) {\n  \"b\";\n}"}}
+
+)";
+    }
+    sse.insert(cut, deltas);
+  }
+  for (auto _ : state) {
+    auto out = logs::reconstructStream(sse);
+    benchmark::DoNotOptimize(out);
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * sse.size()));
+}
+BENCHMARK(BM_ReconstructStream)->ArgName("long")->Arg(0)->Arg(1)->Arg(2)->Unit(benchmark::kMicrosecond);
 
 } // namespace
 

@@ -1,6 +1,7 @@
 #include "logs/stream_output.h"
 
 #include <boost/json.hpp>
+#include <charconv>
 #include <map>
 
 #include "core/sse.h"
@@ -19,20 +20,33 @@ public:
   explicit EventParser(js::storage_ptr sp) : sp_(std::move(sp)), parser_(js::storage_ptr(), {}, temp_, sizeof temp_) {}
 
   std::optional<js::object> object(std::string_view data) {
-    parser_.reset(sp_);
-    boost::system::error_code ec;
-    parser_.write(data, ec);
-    if (ec) {
+    auto v = value(data);
+    if (!v || !v->is_object()) {
       return std::nullopt;
     }
-    auto v = parser_.release();
-    if (!v.is_object()) {
+    return std::move(v->get_object());
+  }
+
+  // A JSON string literal (quotes included) -> its text; nullopt when `literal` is not exactly one string.
+  std::optional<js::string> string(std::string_view literal) {
+    auto v = value(literal);
+    if (!v || !v->is_string()) {
       return std::nullopt;
     }
-    return std::move(v.get_object());
+    return std::move(v->get_string());
   }
 
 private:
+  std::optional<js::value> value(std::string_view text) {
+    parser_.reset(sp_);
+    boost::system::error_code ec;
+    parser_.write(text, ec);
+    if (ec) {
+      return std::nullopt;
+    }
+    return parser_.release();
+  }
+
   js::storage_ptr sp_;
   unsigned char temp_[4096];
   js::parser parser_;
@@ -48,6 +62,81 @@ class AnthropicFolder {
 public:
   explicit AnthropicFolder(js::storage_ptr sp) : sp_(sp), message_(sp) {}
 
+  // The events of a long answer are almost all deltas, written by Anthropic (and passed through by
+  // Azure) in one layout: {"type":"content_block_delta","index":N,"delta":{"type":"K","F":"..."}}. Such an
+  // event is folded here with only its string parsed, as are the block stops, message_stop and pings
+  // in that layout; false: anything else (the caller parses it whole).
+  bool quick(std::string_view data, EventParser& parser) {
+    constexpr std::string_view kStop = R"({"type":"content_block_stop","index":)";
+    if (data == R"({"type":"message_stop"})" || data == R"({"type":"ping"})") {
+      return seen_; // nothing to fold (before message_start: not known to be Anthropic's yet)
+    }
+    if (data.starts_with(kStop) && data.ends_with('}')) {
+      auto digits = data.substr(kStop.size(), data.size() - 1 - kStop.size());
+      std::int64_t i = 0;
+      auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), i);
+      if (ec != std::errc() || end != digits.data() + digits.size() || digits.empty() || digits[0] == '-') {
+        return false;
+      }
+      stop(i);
+      return true;
+    }
+    return delta(data, parser);
+  }
+
+private:
+  bool delta(std::string_view data, EventParser& parser) {
+    constexpr std::string_view kHead = R"({"type":"content_block_delta","index":)";
+    constexpr std::string_view kDelta = R"(,"delta":{"type":")";
+    if (!data.starts_with(kHead) || !data.ends_with("\"}}")) {
+      return false;
+    }
+    std::size_t pos = kHead.size();
+    std::int64_t i = 0;
+    std::size_t digits = 0;
+    while (pos < data.size() && data[pos] >= '0' && data[pos] <= '9' && digits < 9) {
+      i = i * 10 + (data[pos++] - '0');
+      ++digits;
+    }
+    if (digits == 0 || data.substr(pos, kDelta.size()) != kDelta) {
+      return false;
+    }
+    pos += kDelta.size();
+    auto kind_end = data.find('"', pos);
+    if (kind_end == std::string_view::npos) {
+      return false;
+    }
+    auto kind = data.substr(pos, kind_end - pos);
+    std::string_view field = kind == "text_delta"         ? "text"
+                             : kind == "input_json_delta" ? "partial_json"
+                             : kind == "thinking_delta"   ? "thinking"
+                             : kind == "signature_delta"  ? "signature"
+                                                          : "";
+    pos = kind_end + 1;
+    if (field.empty() || data.substr(pos, 2) != ",\"" || data.substr(pos + 2, field.size()) != field ||
+        data.substr(pos + 2 + field.size(), 2) != "\":") {
+      return false;
+    }
+    pos += 2 + field.size() + 2;
+    auto literal = data.substr(pos, data.size() - 2 - pos);
+    std::string_view text;
+    std::optional<js::string> decoded;
+    if (plainAscii(literal)) {
+      text = literal.substr(1, literal.size() - 2); // the string is its own text
+    } else if ((decoded = parser.string(literal))) {
+      text = *decoded;
+    } else {
+      return false;
+    }
+    if (field == "partial_json") {
+      partial_json_[i] += text;
+    } else {
+      append(block(i), field, text);
+    }
+    return true;
+  }
+
+public:
   void event(js::object& ev) {
     auto type = str(ev, "type");
     if (type == "message_start") {
@@ -86,13 +175,7 @@ public:
         }
       }
     } else if (type == "content_block_stop") {
-      auto i = index(ev);
-      if (auto it = partial_json_.find(i); it != partial_json_.end()) {
-        boost::system::error_code ec;
-        auto input = js::parse(it->second.empty() ? std::string_view("{}") : std::string_view(it->second), ec, sp_);
-        block(i)["input"] = ec ? js::value(it->second, sp_) : std::move(input);
-        partial_json_.erase(it);
-      }
+      stop(index(ev));
     } else if (type == "message_delta") {
       if (auto* d = ev.if_contains("delta"); d != nullptr && d->is_object()) {
         for (auto& kv : d->get_object()) {
@@ -129,7 +212,27 @@ public:
     return js::serialize(message_);
   }
 
-private:
+  void stop(std::int64_t i) {
+    if (auto it = partial_json_.find(i); it != partial_json_.end()) {
+      boost::system::error_code ec;
+      auto input = js::parse(it->second.empty() ? std::string_view("{}") : std::string_view(it->second), ec, sp_);
+      block(i)["input"] = ec ? js::value(it->second, sp_) : std::move(input);
+      partial_json_.erase(it);
+    }
+  }
+  // `"..."` with printable ASCII inside and no quote or backslash: a JSON string whose text is its inside.
+  static bool plainAscii(std::string_view literal) {
+    if (literal.size() < 2 || literal.front() != '"' || literal.back() != '"') {
+      return false;
+    }
+    for (std::size_t k = 1; k + 1 < literal.size(); ++k) {
+      auto c = static_cast<unsigned char>(literal[k]);
+      if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
+        return false;
+      }
+    }
+    return true;
+  }
   static std::int64_t index(const js::object& ev) {
     const auto* i = ev.if_contains("index");
     return i != nullptr && i->is_int64() ? i->get_int64() : 0;
@@ -267,7 +370,9 @@ private:
 } // namespace
 
 std::optional<std::string> reconstructStream(std::string_view sse) {
-  unsigned char first_block[8192];
+  // Most answers fit in the first block, on the stack: a heap block would be freed (and its pages
+  // returned to the system) after every record.
+  unsigned char first_block[64 * 1024];
   js::monotonic_resource arena(first_block, sizeof first_block);
   js::storage_ptr sp(&arena);
   EventParser events(sp);
@@ -277,6 +382,10 @@ std::optional<std::string> reconstructStream(std::string_view sse) {
   bool is_anthropic = false;
   sse::Parser parser([&](const sse::Event& ev) {
     if (ev.data == "[DONE]") {
+      return;
+    }
+    if (!is_openai && anthropic.quick(ev.data, events)) {
+      is_anthropic = true;
       return;
     }
     auto obj = events.object(ev.data);

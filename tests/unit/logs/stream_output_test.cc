@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <fmt/format.h>
 
 namespace hd::logs {
 namespace {
@@ -82,6 +83,67 @@ TEST(StreamOutput, RebuildsAnOpenAIChatCompletion) {
   EXPECT_EQ(msg.at("content").as_string(), "Hi there");
   EXPECT_EQ(msg.at("tool_calls").at(0).at("function").at("arguments").as_string(), "{\"x\":2}");
   EXPECT_EQ(v.at("choices").at(0).at("finish_reason").as_string(), "tool_calls");
+}
+
+// Deltas in Anthropic's own layout are folded with only their string parsed; the same events with their
+// keys in another order (or an extra key) take the whole-event path. Both give the same message.
+TEST(StreamOutput, DeltasInAnthropicsLayoutFoldLikeAnyOther) {
+  auto delta = [](bool anthropic_layout, int index, std::string_view type, std::string_view field,
+                  std::string_view literal) {
+    std::string data =
+        anthropic_layout
+            ? fmt::format(R"({{"type":"content_block_delta","index":{},"delta":{{"type":"{}","{}":{}}}}})", index, type,
+                          field, literal)
+            : fmt::format(R"({{"index":{},"type":"content_block_delta","delta":{{"{}":{},"type":"{}"}},"x":1}})", index,
+                          field, literal, type);
+    return "event: content_block_delta\ndata: " + data + "\n\n";
+  };
+  auto stream = [&](bool layout) {
+    std::string sse =
+        "event: message_start\ndata: "
+        R"({"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","model":"m","content":[],"usage":{"input_tokens":5}}})"
+        "\n\n"
+        "event: content_block_start\ndata: "
+        R"({"type":"content_block_start","index":0,"content_block":{"type":"thinking","thinking":""}})"
+        "\n\n";
+    sse += delta(layout, 0, "thinking_delta", "thinking", R"("Let me \"think\"\n")");
+    sse += delta(layout, 0, "signature_delta", "signature", R"("c2ln")");
+    sse += "event: content_block_start\ndata: "
+           R"({"type":"content_block_start","index":1,"content_block":{"type":"text","text":""}})"
+           "\n\n";
+    sse += delta(layout, 1, "text_delta", "text", R"("caf\u00e9 \ud83d\ude00 ")");
+    sse += delta(layout, 1, "text_delta", "text", R"("tab\there, back\\slash, }}\"")");
+    sse += delta(layout, 1, "text_delta", "text", R"("")");
+    sse +=
+        "event: content_block_start\ndata: "
+        R"({"type":"content_block_start","index":12,"content_block":{"type":"tool_use","id":"t1","name":"f","input":{}}})"
+        "\n\n";
+    sse += delta(layout, 12, "input_json_delta", "partial_json", R"("{\"path\":")");
+    sse += delta(layout, 12, "input_json_delta", "partial_json", R"("\"a\\nb\"}")");
+    sse += "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":12}\n\n";
+    return sse;
+  };
+  auto fast = reconstructStream(stream(true));
+  auto whole = reconstructStream(stream(false));
+  ASSERT_TRUE(fast && whole);
+  EXPECT_EQ(*fast, *whole);
+  auto msg = js::parse(*fast);
+  const auto& content = msg.at("content").as_array();
+  ASSERT_EQ(content.size(), 3U);
+  EXPECT_EQ(content[0].at("thinking").as_string(), "Let me \"think\"\n");
+  EXPECT_EQ(content[0].at("signature").as_string(), "c2ln");
+  EXPECT_EQ(content[1].at("text").as_string(), "caf\u00e9 \U0001F600 tab\there, back\\slash, }}\"");
+  EXPECT_EQ(content[2].at("input"), js::parse(R"({"path":"a\nb"})"));
+
+  // Not a delta of this layout after all: a string that does not end where the event does.
+  std::string odd = stream(true);
+  odd += "event: content_block_delta\ndata: "
+         R"({"type":"content_block_delta","index":1,"delta":{"type":"text_delta","text":"a\"}}")"
+         "\n\n";
+  auto rebuilt = reconstructStream(odd);
+  ASSERT_TRUE(rebuilt);
+  EXPECT_EQ(js::parse(*rebuilt).at("content").as_array()[1].at("text").as_string(), content[1].at("text").as_string())
+      << "a malformed event is skipped, as before";
 }
 
 TEST(StreamOutput, NeitherFormat) {
