@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "logs/query.h"
+#include "obs/ids.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string_view in(reinterpret_cast<const char*>(data), size);
@@ -29,12 +30,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   };
   if (auto q = hd::logs::parseLogQuery(params)) {
     for (auto d : {hd::logs::Dialect::Sqlite, hd::logs::Dialect::Postgres}) {
-      auto w = hd::logs::logWhere(*q, d);
-      if (count(w.sql) != w.params.size() || q->limit < 1 || q->limit > hd::logs::kMaxLimit || q->offset < 0) {
-        std::abort();
+      for (auto layout : {hd::logs::Layout::ById, hd::logs::Layout::ByTime}) {
+        auto w = hd::logs::logWhere(*q, d, layout);
+        if (count(w.sql) != w.params.size() || q->limit < 1 || q->limit > hd::logs::kMaxLimit || q->offset < 0) {
+          std::abort();
+        }
       }
     }
     (void)hd::logs::logOrderBy(*q);
+    (void)hd::logs::logOrderBy(*q, hd::logs::Layout::ByTime);
   } else if (q.error().status != 400) {
     std::abort();
   }
@@ -46,6 +50,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   if (auto t = hd::logs::parseTime(in)) {
     if (*t < 0) {
+      std::abort();
+    }
+  }
+  // A record id from the URL (GET /api/logs/{id}): a time only from a request id's form, and its key
+  // range is one millisecond.
+  std::string_view id(reinterpret_cast<const char*>(data), size);
+  if (auto ms = hd::obs::requestIdTimeMs(id)) {
+    if (*ms < 0 || id.size() < 18 || id[16] != '-' ||
+        hd::logs::timeKey(*ms + 1) - hd::logs::timeKey(*ms) > (std::int64_t{1} << hd::logs::kKeySeqBits)) {
       std::abort();
     }
   }
