@@ -5,7 +5,7 @@
 #   bench/logging.sh          # ~5 min; report on stdout and in bench/results/logging.md
 #
 # Variants (each one heimdall --workers 1 per upstream port, all on the proxy core):
-#   off        logs_store {"enabled": false}: no sink on the hub, the request record is not even built
+#   off        logs_store {"enabled": false}: the record is built for the metrics and trace sinks only
 #   meta       the default SQLite request log (logs.db in the app dir), client.disable_content_logging true
 #   content    the default SQLite request log with content (request body and answer, streams rebuilt)
 # Route: azure/claude-sonnet-4-6 (alias -> bench-claude) relayed to POST /anthropic/v1/messages; the
