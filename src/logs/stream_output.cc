@@ -1,7 +1,6 @@
 #include "logs/stream_output.h"
 
 #include <boost/json.hpp>
-#include <charconv>
 #include <map>
 
 #include "core/sse.h"
@@ -71,72 +70,18 @@ public:
     if (data == R"({"type":"message_stop"})" || data == R"({"type":"ping"})") {
       return seen_; // nothing to fold (before message_start: not known to be Anthropic's yet)
     }
-    if (data.starts_with(kStop) && data.ends_with('}')) {
-      auto digits = data.substr(kStop.size(), data.size() - 1 - kStop.size());
-      std::int64_t i = 0;
-      auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), i);
-      if (ec != std::errc() || end != digits.data() + digits.size() || digits.empty() || digits[0] == '-') {
+    if (data.starts_with(kStop)) {
+      std::size_t pos = kStop.size();
+      auto i = indexAt(data, pos);
+      if (!i || pos + 1 != data.size() || data[pos] != '}') {
         return false;
       }
-      stop(i);
+      stop(*i);
       return true;
     }
     return delta(data, parser);
   }
 
-private:
-  bool delta(std::string_view data, EventParser& parser) {
-    constexpr std::string_view kHead = R"({"type":"content_block_delta","index":)";
-    constexpr std::string_view kDelta = R"(,"delta":{"type":")";
-    if (!data.starts_with(kHead) || !data.ends_with("\"}}")) {
-      return false;
-    }
-    std::size_t pos = kHead.size();
-    std::int64_t i = 0;
-    std::size_t digits = 0;
-    while (pos < data.size() && data[pos] >= '0' && data[pos] <= '9' && digits < 9) {
-      i = i * 10 + (data[pos++] - '0');
-      ++digits;
-    }
-    if (digits == 0 || data.substr(pos, kDelta.size()) != kDelta) {
-      return false;
-    }
-    pos += kDelta.size();
-    auto kind_end = data.find('"', pos);
-    if (kind_end == std::string_view::npos) {
-      return false;
-    }
-    auto kind = data.substr(pos, kind_end - pos);
-    std::string_view field = kind == "text_delta"         ? "text"
-                             : kind == "input_json_delta" ? "partial_json"
-                             : kind == "thinking_delta"   ? "thinking"
-                             : kind == "signature_delta"  ? "signature"
-                                                          : "";
-    pos = kind_end + 1;
-    if (field.empty() || data.substr(pos, 2) != ",\"" || data.substr(pos + 2, field.size()) != field ||
-        data.substr(pos + 2 + field.size(), 2) != "\":") {
-      return false;
-    }
-    pos += 2 + field.size() + 2;
-    auto literal = data.substr(pos, data.size() - 2 - pos);
-    std::string_view text;
-    std::optional<js::string> decoded;
-    if (plainAscii(literal)) {
-      text = literal.substr(1, literal.size() - 2); // the string is its own text
-    } else if ((decoded = parser.string(literal))) {
-      text = *decoded;
-    } else {
-      return false;
-    }
-    if (field == "partial_json") {
-      partial_json_[i] += text;
-    } else {
-      append(block(i), field, text);
-    }
-    return true;
-  }
-
-public:
   void event(js::object& ev) {
     auto type = str(ev, "type");
     if (type == "message_start") {
@@ -212,6 +157,53 @@ public:
     return js::serialize(message_);
   }
 
+private:
+  bool delta(std::string_view data, EventParser& parser) {
+    constexpr std::string_view kHead = R"({"type":"content_block_delta","index":)";
+    constexpr std::string_view kDelta = R"(,"delta":{"type":")";
+    if (!data.starts_with(kHead) || !data.ends_with("\"}}")) {
+      return false;
+    }
+    std::size_t pos = kHead.size();
+    auto i = indexAt(data, pos);
+    if (!i || data.substr(pos, kDelta.size()) != kDelta) {
+      return false;
+    }
+    pos += kDelta.size();
+    auto kind_end = data.find('"', pos);
+    if (kind_end == std::string_view::npos) {
+      return false;
+    }
+    auto kind = data.substr(pos, kind_end - pos);
+    std::string_view field = kind == "text_delta"         ? "text"
+                             : kind == "input_json_delta" ? "partial_json"
+                             : kind == "thinking_delta"   ? "thinking"
+                             : kind == "signature_delta"  ? "signature"
+                                                          : "";
+    pos = kind_end + 1;
+    if (field.empty() || data.substr(pos, 2) != ",\"" || data.substr(pos + 2, field.size()) != field ||
+        data.substr(pos + 2 + field.size(), 2) != "\":") {
+      return false;
+    }
+    pos += 2 + field.size() + 2;
+    auto literal = data.substr(pos, data.size() - 2 - pos);
+    std::string_view text;
+    std::optional<js::string> decoded;
+    if (plainAscii(literal)) {
+      text = literal.substr(1, literal.size() - 2); // the string is its own text
+    } else if ((decoded = parser.string(literal))) {
+      text = *decoded;
+    } else {
+      return false;
+    }
+    if (field == "partial_json") {
+      partial_json_[*i] += text;
+    } else {
+      append(block(*i), field, text);
+    }
+    return true;
+  }
+
   void stop(std::int64_t i) {
     if (auto it = partial_json_.find(i); it != partial_json_.end()) {
       boost::system::error_code ec;
@@ -219,6 +211,16 @@ public:
       block(i)["input"] = ec ? js::value(it->second, sp_) : std::move(input);
       partial_json_.erase(it);
     }
+  }
+  // A block index written as digits at `pos` (at most 9), which moves past them; nullopt: no digits there.
+  static std::optional<std::int64_t> indexAt(std::string_view data, std::size_t& pos) {
+    std::int64_t i = 0;
+    std::size_t digits = 0;
+    while (pos < data.size() && data[pos] >= '0' && data[pos] <= '9' && digits < 9) {
+      i = i * 10 + (data[pos++] - '0');
+      ++digits;
+    }
+    return digits > 0 ? std::optional<std::int64_t>(i) : std::nullopt;
   }
   // `"..."` with printable ASCII inside and no quote or backslash: a JSON string whose text is its inside.
   static bool plainAscii(std::string_view literal) {
