@@ -62,12 +62,15 @@ void ServerExchange::clientGone() {
   }
 }
 
-void ServerExchange::observeBody(std::string_view data) {
-  constexpr std::size_t kMaxCapturedContent = 1024 * 1024;
+namespace {
+constexpr std::size_t kMaxCapturedContent = 1024 * 1024;
+}
+
+void ServerExchange::observeBody(std::string_view data, bool copy_content) {
   constexpr std::size_t kMaxChunkGaps = 4096;
   bytes_sent_ += data.size();
   auto& rec = scope_.record;
-  if (rec.capture_content) {
+  if (rec.capture_content && copy_content) {
     if (!rec.response_content) {
       rec.response_content.emplace();
       // A stream arrives in many pieces: room for a typical answer up front instead of a copy per doubling.
@@ -87,6 +90,18 @@ void ServerExchange::observeBody(std::string_view data) {
   }
 }
 
+void ServerExchange::captureBody(std::string&& body) {
+  auto& rec = scope_.record;
+  if (!rec.capture_content || rec.response_content) {
+    return;
+  }
+  if (body.size() > kMaxCapturedContent) {
+    body.resize(kMaxCapturedContent);
+    body.shrink_to_fit();
+  }
+  rec.response_content = std::move(body);
+}
+
 asio::awaitable<void> ServerExchange::send(Response res) {
   if (responded_ || client_gone_) {
     co_return;
@@ -97,11 +112,12 @@ asio::awaitable<void> ServerExchange::send(Response res) {
   res.version(11);
   res.keep_alive(keep_alive_);
   res.prepare_payload();
-  observeBody(res.body());
+  observeBody(res.body(), false);
   auto [ec, n] = co_await bhttp::async_write(stream_, res, kTuple);
   if (ec) {
     keep_alive_ = false;
   }
+  captureBody(std::move(res.body()));
 }
 
 asio::awaitable<void> ServerExchange::sendJson(unsigned status, std::string body,

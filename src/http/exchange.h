@@ -41,6 +41,9 @@ public:
                  std::int64_t started_unix_ns, bool draining);
 
   const Request& request() const { return req_; }
+  // Moves the request body out (for the request record, once the handler has returned: a coding agent's
+  // request is often 50-200 KB, and a copy of it per turn is what content logging would cost).
+  std::string takeRequestBody() { return std::move(req_.body()); }
   std::string_view path() const { return path_; }
   std::string_view query() const { return query_; }
   // The decoded query parameters (the last value wins for repeated names).
@@ -101,8 +104,11 @@ public:
 private:
   void common(bhttp::fields& f);
   // Notes response body bytes for the request record: the content (when captured, capped) and, for
-  // streams, the gap since the previous chunk.
-  void observeBody(std::string_view data);
+  // streams, the gap since the previous chunk. `copy_content` false: the caller hands the whole body to
+  // the record itself (captureBody).
+  void observeBody(std::string_view data, bool copy_content = true);
+  // A whole response's body, moved into the request record once it has been written (capped).
+  void captureBody(std::string&& body);
 
   Request& req_;
   beast::tcp_stream& stream_;

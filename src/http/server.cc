@@ -14,6 +14,7 @@
 #include <boost/asio/write.hpp>
 #include <unordered_set>
 
+#include "core/thread_name.h"
 #include "obs/ids.h"
 #include "upstream/client.h"
 
@@ -91,6 +92,7 @@ void Server::start() {
   for (auto& w : workers_) {
     Worker* wp = w.get();
     w->thread = std::thread([wp] {
+      nameThisThread("hd-worker-" + std::to_string(wp->index));
       for (;;) {
         try {
           wp->ioc.run();
@@ -269,6 +271,7 @@ asio::awaitable<void> Server::session(asio::ip::tcp::socket socket, Worker& work
     stream.expires_never();
 
     Request req = parser.release();
+    const auto request_bytes = req.body().size(); // the request record may take the body (obs/observe.cc)
     WorkerContext wc{&worker.pool, &worker.rng, worker.index};
     auto started_unix_ns = obs::unixNowNs();
     std::string request_id = obs::formatRequestId(started_unix_ns, next_request_.fetch_add(1));
@@ -288,7 +291,7 @@ asio::awaitable<void> Server::session(asio::ip::tcp::socket socket, Worker& work
     if (access_log_) {
       auto dur = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
       access_log_({req.method_string(), path, ex.isClientGone() && !ex.responded() ? 499u : ex.responseStatus(), dur,
-                   request_id, req.body().size(), ex.bytesSent(), ex.route()});
+                   request_id, request_bytes, ex.bytesSent(), ex.route()});
     }
     state.busy = false;
     if (!ex.keepAlive() || ex.isClientGone()) {

@@ -95,10 +95,14 @@ std::string createTable(const char* table, const Column (&cols)[N], Dialect d, L
 // execution per row costs the writer about a fifth more).
 constexpr std::size_t kRowsPerInsert = 32;
 
-// A row whose key is taken is skipped (ON CONFLICT DO NOTHING): in the ById layout it is already stored;
-// in the ByTime layout the writer gives it another key (LogStore::insertChunk).
+// A row whose key is taken is skipped: in the ById layout it is already stored; in the ByTime layout the
+// writer gives it another key (LogStore::insertChunk). SQLite says so with OR IGNORE rather than an
+// ON CONFLICT clause: a multi-row statement that may abort half-way (any NOT NULL column can) keeps a
+// statement journal, a copy of every page it touches; one that only skips rows does not. (The writer's
+// rows never hold a NULL where the table forbids one.)
 template <std::size_t N>
-std::string insertSql(const char* table, const Column (&cols)[N], std::size_t rows = 1, Layout layout = Layout::ById) {
+std::string insertSql(const char* table, const Column (&cols)[N], Dialect d, std::size_t rows = 1,
+                      Layout layout = Layout::ById) {
   bool by_time = layout == Layout::ByTime;
   std::string one = by_time ? "(?, " : "(";
   for (std::size_t i = 0; i < N; ++i) {
@@ -108,6 +112,10 @@ std::string insertSql(const char* table, const Column (&cols)[N], std::size_t ro
   std::string all;
   for (std::size_t r = 0; r < rows; ++r) {
     all += r == 0 ? one : ", " + one;
+  }
+  if (d == Dialect::Sqlite) {
+    return fmt::format("INSERT OR IGNORE INTO {} ({}{}) VALUES {}", table, by_time ? "key, " : "", columnList(cols),
+                       all);
   }
   return fmt::format("INSERT INTO {} ({}{}) VALUES {} ON CONFLICT ({}) DO NOTHING", table, by_time ? "key, " : "",
                      columnList(cols), all, by_time ? "key" : "id");
@@ -314,8 +322,9 @@ Result<Ok> LogStore::migrate() {
     db_->rollback();
     return r;
   }
-  insert_log_ = insertSql("logs", kLogColumns, 1, layout_);
-  insert_logs_ = insertSql("logs", kLogColumns, kRowsPerInsert, layout_);
+  insert_log_ = insertSql("logs", kLogColumns, db_->dialect(), 1, layout_);
+  insert_logs_ = insertSql("logs", kLogColumns, db_->dialect(), kRowsPerInsert, layout_);
+  insert_mcp_ = insertSql("mcp_logs", kMcpColumns, db_->dialect());
   return db_->commit();
 }
 
@@ -385,7 +394,6 @@ Result<Ok> LogStore::insertChunk(const Rows& rows, std::size_t first, std::size_
 }
 
 template <class Rows> Result<Ok> LogStore::insertRows(const Rows& logs, const std::vector<McpRow>& mcp) {
-  static const std::string kInsertMcp = insertSql("mcp_logs", kMcpColumns);
   if (auto r = db_->begin(); !r) {
     return r;
   }
@@ -402,7 +410,7 @@ template <class Rows> Result<Ok> LogStore::insertRows(const Rows& logs, const st
   for (const auto& row : mcp) {
     params.clear();
     values(row, params);
-    if (auto r = db_->execute(kInsertMcp, params); !r) {
+    if (auto r = db_->execute(insert_mcp_, params); !r) {
       db_->rollback();
       return r.error();
     }

@@ -110,6 +110,7 @@ private:
   std::uint64_t seq_ = std::random_device{}();
   std::string insert_log_;
   std::string insert_logs_;
+  std::string insert_mcp_;
 };
 
 } // namespace hd::logs

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "core/thread_name.h"
+
 namespace hd::logs {
 
 namespace {
@@ -12,7 +14,10 @@ constexpr int kWriteAttempts = 4;
 
 LogWriter::LogWriter(std::unique_ptr<LogStore> store, WriterOptions opts)
     : store_(std::move(store)), opts_(std::move(opts)) {
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    nameThisThread("hd-log-writer");
+    run();
+  });
 }
 
 LogWriter::~LogWriter() {

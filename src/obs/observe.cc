@@ -26,7 +26,8 @@ bool isLowerHex(std::string_view s) {
 
 void openRecord(const ObserveContext& ctx, const config::Config& cfg, http::ServerExchange& ex,
                 std::string_view inbound) {
-  // Content is copied only when a sink stores it (not with logs_store off).
+  // Content is kept only when a sink stores it (not with logs_store off); the request body is moved into
+  // the record when the request has ended (closeRecord).
   auto& rec = ex.scope().record;
   rec.id = ex.requestId();
   rec.start_unix_ns = ex.startedUnixNs(); // the time in the request id: the request log finds records by it
@@ -34,9 +35,6 @@ void openRecord(const ObserveContext& ctx, const config::Config& cfg, http::Serv
   rec.method = std::string(ex.request().method_string());
   rec.path = std::string(ex.path());
   rec.capture_content = ctx.hub->wantsContent() && cfg.client.enable_logging && !cfg.client.disable_content_logging;
-  if (rec.capture_content && !ex.request().body().empty()) {
-    rec.request_content = ex.request().body();
-  }
   for (const auto& field : ex.request()) {
     auto name = config::toLower(field.name_string());
     if (name.size() > kLabelPrefix.size() && name.starts_with(kLabelPrefix) && rec.labels.size() < kMaxLabels) {
@@ -57,6 +55,9 @@ void openRecord(const ObserveContext& ctx, const config::Config& cfg, http::Serv
 void closeRecord(const ObserveContext& ctx, const config::Config& cfg, http::ServerExchange& ex) {
   auto& rec = ex.scope().record;
   rec.end_unix_ns = unixNowNs();
+  if (rec.capture_content && !ex.request().body().empty()) {
+    rec.request_content = ex.takeRequestBody();
+  }
   rec.latency_ms = static_cast<double>(rec.end_unix_ns - rec.start_unix_ns) / 1e6;
   if (rec.status_code == 0) {
     rec.status_code = ex.responded() ? ex.responseStatus() : 499;

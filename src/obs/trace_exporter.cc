@@ -7,6 +7,7 @@
 #include <boost/asio/io_context.hpp>
 #include <cstdlib>
 
+#include "core/thread_name.h"
 #include "obs/metrics.h"
 #include "upstream/client.h"
 
@@ -43,7 +44,10 @@ void TraceExporter::start() {
   std::lock_guard lk(mu_);
   if (!thread_.joinable()) {
     stopping_ = false;
-    thread_ = std::thread([this] { run(); });
+    thread_ = std::thread([this] {
+      nameThisThread("hd-otlp-export");
+      run();
+    });
   }
 }
 

@@ -102,6 +102,32 @@ test('a non-streamed success: every field, exact tokens and cost, the content, n
   noSecrets(JSON.stringify(rec), 'GET /api/logs/{id}');
 });
 
+test('a coding agent\'s large request is stored whole; an answer over 1 MiB is stored cut at 1 MiB', async () => {
+  // Bodies are moved into the record, not copied: the stored bytes must still be exactly what was sent.
+  const long = 'context line for the request log. '.repeat(6000); // ~200 KB, as a long agent conversation
+  const big = 'a'.repeat(1024 * 1024 + 4096);
+  await up.script([{ content: [{ type: 'text', text: 'short answer' }] }, { content: [{ type: 'text', text: big }] }]);
+  const body = { messages: [{ role: 'user', content: long }] };
+  const r1 = await messages(body);
+  assert.equal(r1.status, 200, r1.text);
+  const rec1 = await recordOf(r1.headers['x-request-id']);
+  assert.deepEqual(rec1.input, { model: 'claude-sonnet-4-6', max_tokens: 64, ...body });
+  assert.equal(rec1.output.content[0].text, 'short answer');
+  const r2 = await messages({});
+  assert.equal(r2.status, 200);
+  assert.equal(r2.json.content[0].text.length, big.length, 'the client gets the whole answer');
+  const rec2 = await recordOf(r2.headers['x-request-id']);
+  assert.equal(typeof rec2.output, 'string', 'a cut answer is no longer JSON: it is shown as text');
+  assert.equal(rec2.output.length, 1024 * 1024);
+  assert.ok(r2.text.startsWith(rec2.output));
+});
+
+test('the gateway names its threads (ps -L, top -H, perf): workers and the log writer', () => {
+  const names = fs.readdirSync(`/proc/${gw.proc.pid}/task`).map((t) => fs.readFileSync(`/proc/${gw.proc.pid}/task/${t}/comm`, 'utf8').trim());
+  assert.ok(names.includes('hd-worker-0'), names.join(','));
+  assert.ok(names.includes('hd-log-writer'), names.join(','));
+});
+
 test('a stream: time to first token, the final message rebuilt from the events (the events kept only for a failed stream)', async () => {
   await up.script([{ content: [{ type: 'text', text: 'streamed needle-beta answer' }, { type: 'tool_use', id: 'toolu_9', name: 'lookup', input: { q: 'x', n: 2 } }], usage: { input_tokens: 40, output_tokens: 12 }, chunk_delay_ms: 5 }]);
   const r = await messages({ stream: true, messages: [{ role: 'user', content: 'stream please' }] });

@@ -8,6 +8,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "core/thread_name.h"
 #include "upstream/client.h"
 
 namespace hd::mcp::client {
@@ -42,6 +43,7 @@ Manager::~Manager() {
 void Manager::start() {
   asio::co_spawn(ioc_, watch(), asio::detached);
   thread_ = std::thread([this] {
+    nameThisThread("hd-mcp-clients");
     try {
       ioc_.run();
     } catch (const std::exception& e) {
