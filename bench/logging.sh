@@ -2,7 +2,7 @@
 # Request-log cost benchmark: the passthrough route with the request log off, on without content and
 # on with content, in one run against the same upstream.
 #
-#   bench/logging.sh          # ~5 min; report on stdout and in bench/results/logging.md
+#   bench/logging.sh          # ~8 min; report on stdout and in bench/results/logging.md
 #
 # Variants (each one heimdall --workers 1 per upstream port, all on the proxy core):
 #   off        logs_store {"enabled": false}: the record is built for the metrics and trace sinks only
@@ -10,7 +10,9 @@
 #   content    the default SQLite request log with content (request body and answer, streams rebuilt)
 # Route: azure/claude-sonnet-4-6 (alias -> bench-claude) relayed to POST /anthropic/v1/messages; the
 # canned answers (JSON and SSE, as in bench/governance.sh) carry usage, so every record is priced.
-# Scenarios: JSON and SSE at BENCH_CONNS connections (throughput). Each scenario runs BENCH_ROUNDS
+# Scenarios: JSON and SSE at BENCH_CONNS connections (throughput), and "agent": the JSON route with a
+# request body the size of a coding agent's turn (claude_code_body.mjs, BENCH_AGENT_BYTES), where
+# content logging stores the whole conversation again for every turn. Each scenario runs BENCH_ROUNDS
 # rounds of the three variants back to back, the order reversed every other round; the report gives
 # each variant's throughput and CPU per request as a ratio of "off" in the same round, median over the
 # rounds (short runs, many rounds: this VM's speed drifts over minutes, far less within a round). After the runs the script checks
@@ -20,7 +22,8 @@
 #   HEIMDALL_BIN [build/heimdall]   BENCH_DURATION [5s]   BENCH_WARMUP [1s]   BENCH_CONNS [32]
 #   BENCH_ROUNDS [8]   BENCH_MAX_LOAD [1.5] / BENCH_LOAD_WAIT [600] (wait while the 1-min load average
 #   is above BENCH_MAX_LOAD, at most BENCH_LOAD_WAIT s)   BENCH_PROXY_CORE [0]   BENCH_LOAD_CORE [1]
-#   BENCH_OUT [bench/results/logging.md]   BENCH_SCENARIOS [all] (bash regex on json_c32 sse_c32)
+#   BENCH_OUT [bench/results/logging.md]   BENCH_SCENARIOS [all] (bash regex on json_c32 sse_c32 agent_c32)
+#   BENCH_AGENT_BYTES [102400] (the agent scenario's request body)   BENCH_AGENT_ROUNDS [4]
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -30,6 +33,7 @@ DUR=${BENCH_DURATION:-5s}
 WARMUP=${BENCH_WARMUP:-1s}
 CONNS=${BENCH_CONNS:-32}
 ROUNDS=${BENCH_ROUNDS:-8}
+AGENT_ROUNDS=${BENCH_AGENT_ROUNDS:-4}
 MAX_LOAD=${BENCH_MAX_LOAD:-1.5}
 LOAD_WAIT=${BENCH_LOAD_WAIT:-600}
 PCORE=${BENCH_PROXY_CORE:-0}
@@ -137,6 +141,7 @@ data: {"type":"message_stop"}
 '
 printf '%s' '{"model":"azure/claude-sonnet-4-6","max_tokens":64,"messages":[{"role":"user","content":"hi"}]}' >"$TMP/req_json.json"
 printf '%s' '{"model":"azure/claude-sonnet-4-6","max_tokens":64,"stream":true,"messages":[{"role":"user","content":"hi"}]}' >"$TMP/req_sse.json"
+node "$HERE/claude_code_body.mjs" --model azure/claude-sonnet-4-6 --bytes "${BENCH_AGENT_BYTES:-102400}" >"$TMP/req_agent.json"
 
 mkdir -p "$TMP/up"
 cat >"$TMP/up.conf" <<EOF
@@ -207,10 +212,10 @@ for v in "${VARIANTS[@]}"; do
   done
 done
 
-for mode in json sse; do
-  cat >"$TMP/$mode.lua" <<EOF
+for body in json sse agent; do
+  cat >"$TMP/$body.lua" <<EOF
 wrk.method = "POST"
-local f = assert(io.open("$TMP/req_$mode.json", "rb"))
+local f = assert(io.open("$TMP/req_$body.json", "rb"))
 wrk.body = f:read("*a")
 f:close()
 wrk.headers["Content-Type"] = "application/json"
@@ -233,13 +238,13 @@ for v in "${VARIANTS[@]}"; do for mode in json sse; do SERVED[${v}_$mode]=0; don
 CLK_TCK=$(getconf CLK_TCK)
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
-measure() { # SCENARIO MODE ROUND VARIANT
-  local scenario=$1 mode=$2 round=$3 variant=$4 name=${4}_$2
+measure() { # SCENARIO MODE ROUND VARIANT BODY (the instances of MODE, the request body BODY)
+  local scenario=$1 mode=$2 round=$3 variant=$4 name=${4}_$2 body=$5
   local url="http://127.0.0.1:${HPORT[$name]}/anthropic/v1/messages" out=$TMP/wrk_${scenario}_${variant}_$round.txt w
-  taskset -c "$LCORE" wrk -t1 -c"$CONNS" -d"$WARMUP" -s "$TMP/$mode.lua" "$url" >"$out.warm" 2>&1 || true
+  taskset -c "$LCORE" wrk -t1 -c"$CONNS" -d"$WARMUP" -s "$TMP/$body.lua" "$url" >"$out.warm" 2>&1 || true
   local ticks_before ticks_after
   ticks_before=$(cpu_ticks "${HPID[$name]}")
-  taskset -c "$LCORE" wrk -t1 -c"$CONNS" -d"$DUR" --latency --timeout 10s -s "$TMP/$mode.lua" "$url" >"$out" 2>&1 || true
+  taskset -c "$LCORE" wrk -t1 -c"$CONNS" -d"$DUR" --latency --timeout 10s -s "$TMP/$body.lua" "$url" >"$out" 2>&1 || true
   ticks_after=$(cpu_ticks "${HPID[$name]}")
   local res
   res=$(sed -n 's/^RESULT //p' "$out")
@@ -253,13 +258,16 @@ measure() { # SCENARIO MODE ROUND VARIANT
   log "$scenario round $round $variant: $(sed -n 's/^Requests\/sec: *//p' "$out") req/s"
 }
 
-for sc in "json_c$CONNS json" "sse_c$CONNS sse"; do
-  read -r scenario mode <<<"$sc"
+for sc in "json_c$CONNS json json" "sse_c$CONNS sse sse" "agent_c$CONNS json agent"; do
+  read -r scenario mode body <<<"$sc"
   if [[ -n $SCENARIO_FILTER && ! $scenario =~ $SCENARIO_FILTER ]]; then continue; fi
-  for ((round = 1; round <= ROUNDS; round++)); do
+  rounds=$ROUNDS
+  # The agent scenario stores ~100 KB per request with content: fewer rounds keep logs.db to a few GB.
+  [[ $body == agent ]] && rounds=$((ROUNDS < AGENT_ROUNDS ? ROUNDS : AGENT_ROUNDS))
+  for ((round = 1; round <= rounds; round++)); do
     order=("${VARIANTS[@]}")
     ((round % 2 == 0)) && order=(content meta off)
-    for v in "${order[@]}"; do measure "$scenario" "$mode" "$round" "$v"; done
+    for v in "${order[@]}"; do measure "$scenario" "$mode" "$round" "$v" "$body"; done
   done
 done
 
@@ -286,7 +294,7 @@ node -e 'console.log(JSON.stringify({kind:"meta", ...JSON.parse(process.argv[1])
 {"commit":"${BENCH_COMMIT:-$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)}",
  "date":"$(date -u '+%Y-%m-%d %H:%M UTC')", "date_start":"$META_START", "binary_mtime":"$BIN_MTIME",
  "cpus":$(nproc), "cpu_model":"$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo | tr -d '"')",
- "duration":"$DUR", "warmup":"$WARMUP", "rounds":$ROUNDS, "conns":$CONNS, "proxy_core":$PCORE, "load_core":$LCORE,
+ "duration":"$DUR", "warmup":"$WARMUP", "rounds":$ROUNDS, "agent_rounds":$AGENT_ROUNDS, "conns":$CONNS, "proxy_core":$PCORE, "load_core":$LCORE,
  "load_waited_s":$LOAD_WAITED, "loadavg_before":"$META_LOAD_BEFORE", "loadavg_after":"$(cut -d' ' -f1-3 /proc/loadavg)"}
 EOF
 )" >>"$RESULTS"

@@ -91,9 +91,9 @@ std::string createTable(const char* table, const Column (&cols)[N], Dialect d, L
   return out;
 }
 
-// INSERT of `rows` rows at once (a batch goes in statements of kRowsPerInsert rows: one statement
-// execution per row costs the writer about a fifth more).
-constexpr std::size_t kRowsPerInsert = 32;
+// INSERT of `rows` rows at once (a batch goes in statements of LogStore::kRowsPerInsert rows: one
+// statement execution per row costs the writer about a fifth more).
+constexpr std::size_t kRowsPerInsert = LogStore::kRowsPerInsert;
 
 // A row whose key is taken is skipped: in the ById layout it is already stored; in the ByTime layout the
 // writer gives it another key (LogStore::insertChunk). SQLite says so with OR IGNORE rather than an
@@ -393,16 +393,12 @@ Result<Ok> LogStore::insertChunk(const Rows& rows, std::size_t first, std::size_
   return Ok{};
 }
 
-template <class Rows> Result<Ok> LogStore::insertRows(const Rows& logs, const std::vector<McpRow>& mcp) {
-  if (auto r = db_->begin(); !r) {
-    return r;
-  }
+template <class Rows> Result<Ok> LogStore::appendRows(const Rows& logs, const std::vector<McpRow>& mcp) {
   std::vector<SqlValue> params;
   params.reserve(kRowsPerInsert * (std::size(kLogColumns) + 1));
   for (std::size_t i = 0; i < logs.size();) {
     std::size_t n = logs.size() - i >= kRowsPerInsert ? kRowsPerInsert : 1;
     if (auto r = insertChunk(logs, i, n, params); !r) {
-      db_->rollback();
       return r;
     }
     i += n;
@@ -411,15 +407,21 @@ template <class Rows> Result<Ok> LogStore::insertRows(const Rows& logs, const st
     params.clear();
     values(row, params);
     if (auto r = db_->execute(insert_mcp_, params); !r) {
-      db_->rollback();
       return r.error();
     }
   }
-  if (auto r = db_->commit(); !r) {
-    db_->rollback();
+  return Ok{};
+}
+
+template <class Rows> Result<Ok> LogStore::insertRows(const Rows& logs, const std::vector<McpRow>& mcp) {
+  if (auto r = begin(); !r) {
     return r;
   }
-  return Ok{};
+  if (auto r = appendRows(logs, mcp); !r) {
+    rollback();
+    return r;
+  }
+  return commit();
 }
 
 Result<Ok> LogStore::insert(const std::vector<LogRow>& logs, const std::vector<McpRow>& mcp) {
@@ -428,6 +430,26 @@ Result<Ok> LogStore::insert(const std::vector<LogRow>& logs, const std::vector<M
 
 Result<Ok> LogStore::insert(const std::deque<LogRowView>& logs, const std::vector<McpRow>& mcp) {
   return insertRows(logs, mcp);
+}
+
+Result<Ok> LogStore::begin() {
+  return db_->begin();
+}
+
+Result<Ok> LogStore::append(const std::deque<LogRowView>& logs, const std::vector<McpRow>& mcp) {
+  return appendRows(logs, mcp);
+}
+
+Result<Ok> LogStore::commit() {
+  if (auto r = db_->commit(); !r) {
+    db_->rollback();
+    return r;
+  }
+  return Ok{};
+}
+
+void LogStore::rollback() {
+  db_->rollback();
 }
 
 Result<LogPage> LogStore::list(const LogQuery& q) {

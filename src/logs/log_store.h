@@ -63,6 +63,9 @@ struct FilterData {
 
 class LogStore {
 public:
+  // Rows per INSERT statement (fewer go in one statement each).
+  static constexpr std::size_t kRowsPerInsert = 32;
+
   // Creates the tables and indexes when missing.
   static Result<std::unique_ptr<LogStore>> open(std::unique_ptr<Db> db);
 
@@ -71,8 +74,14 @@ public:
   // One transaction for the whole batch. In the ById layout rows already stored (same id) are skipped;
   // the ByTime layout, which has no index on ids, stores them again.
   Result<Ok> insert(const std::vector<LogRow>& logs, const std::vector<McpRow>& mcp);
-  // The writer's form: views of the records, which outlive the call.
   Result<Ok> insert(const std::deque<LogRowView>& logs, const std::vector<McpRow>& mcp);
+  // The writer's form (LogWriter): one transaction, rows appended in groups whose records, views of which
+  // the rows are, outlive the append. begin(), append() any number of times, then commit(); after a
+  // failed append, rollback(). A failed commit has rolled back.
+  Result<Ok> begin();
+  Result<Ok> append(const std::deque<LogRowView>& logs, const std::vector<McpRow>& mcp);
+  Result<Ok> commit();
+  void rollback();
 
   Result<LogPage> list(const LogQuery& q);
   Result<std::optional<LogRow>> get(const std::string& id);
@@ -94,6 +103,7 @@ private:
   Result<Ok> migrate();
   Result<Layout> existingLayout();
   template <class Rows> Result<Ok> insertRows(const Rows& logs, const std::vector<McpRow>& mcp);
+  template <class Rows> Result<Ok> appendRows(const Rows& logs, const std::vector<McpRow>& mcp);
   // Inserts rows[first, first + n) with one statement (n is 1 or kRowsPerInsert).
   template <class Rows>
   Result<Ok> insertChunk(const Rows& rows, std::size_t first, std::size_t n, std::vector<SqlValue>& params);

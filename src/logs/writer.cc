@@ -102,29 +102,45 @@ void LogWriter::run() {
   }
 }
 
-void LogWriter::write(std::vector<Item>& batch) {
-  // The conversion (including the reconstruction of streamed answers) runs here, off the request path.
-  // The rows view the records, which the batch keeps until the insert is done.
+Result<Ok> LogWriter::insert(const std::vector<Item>& batch) {
+  // The conversion (including the reconstruction of streamed answers) runs here, off the request path,
+  // one statement's worth of records at a time: each record is converted and copied into the database
+  // while its memory is still in the core's caches (a batch's records would not all fit).
+  if (auto r = store_->begin(); !r) {
+    return r;
+  }
   std::deque<LogRowView> logs;
   std::vector<McpRow> mcp;
-  for (const auto& item : batch) {
-    if (item.request) {
-      logs.emplace_back(*item.request);
-    } else if (item.mcp) {
-      mcp.push_back(toRow(*item.mcp));
+  for (std::size_t i = 0; i < batch.size();) {
+    logs.clear();
+    mcp.clear();
+    for (; i < batch.size() && logs.size() < LogStore::kRowsPerInsert; ++i) {
+      if (batch[i].request) {
+        logs.emplace_back(*batch[i].request);
+      } else if (batch[i].mcp) {
+        mcp.push_back(toRow(*batch[i].mcp));
+      }
+    }
+    if (auto r = store_->append(logs, mcp); !r) {
+      store_->rollback();
+      return r;
     }
   }
+  return store_->commit();
+}
+
+void LogWriter::write(std::vector<Item>& batch) {
   for (int attempt = 1;; ++attempt) {
-    auto r = store_->insert(logs, mcp);
+    auto r = insert(batch);
     if (r) {
       break;
     }
     if (attempt >= kWriteAttempts) {
-      dropped_.fetch_add(static_cast<std::int64_t>(logs.size() + mcp.size()));
+      dropped_.fetch_add(static_cast<std::int64_t>(batch.size()));
       auto now = std::chrono::steady_clock::now();
       if (now - last_error_log_ > std::chrono::seconds(10)) {
         last_error_log_ = now;
-        spdlog::error("request log: {} record(s) dropped: {}", logs.size() + mcp.size(), r.error().message);
+        spdlog::error("request log: {} record(s) dropped: {}", batch.size(), r.error().message);
       }
       break;
     }

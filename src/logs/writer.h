@@ -51,7 +51,9 @@ private:
   };
   void push(Item item);
   void run();
+  // One transaction for `batch`, retried a few times; what still fails is dropped and counted.
   void write(std::vector<Item>& batch);
+  Result<Ok> insert(const std::vector<Item>& batch);
   void enforceRetention();
 
   std::unique_ptr<LogStore> store_;
