@@ -91,10 +91,6 @@ std::string createTable(const char* table, const Column (&cols)[N], Dialect d, L
   return out;
 }
 
-// INSERT of `rows` rows at once (a batch goes in statements of LogStore::kRowsPerInsert rows: one
-// statement execution per row costs the writer about a fifth more).
-constexpr std::size_t kRowsPerInsert = LogStore::kRowsPerInsert;
-
 // A row whose key is taken is skipped: in the ById layout it is already stored; in the ByTime layout the
 // writer gives it another key (LogStore::insertChunk). SQLite says so with OR IGNORE rather than an
 // ON CONFLICT clause: a multi-row statement that may abort half-way (any NOT NULL column can) keeps a
