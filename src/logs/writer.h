@@ -53,6 +53,7 @@ private:
   void run();
   // One transaction for `batch`, retried a few times; what still fails is dropped and counted.
   void write(std::vector<Item>& batch);
+  // One attempt: `batch` in one transaction, converted and inserted LogStore::kRowsPerInsert at a time.
   Result<Ok> insert(const std::vector<Item>& batch);
   void enforceRetention();
 

@@ -9,6 +9,7 @@
 
 #include "logs/render.h"
 #include "obs/ids.h"
+#include "test_dir.h"
 
 namespace hd::logs {
 namespace {
@@ -16,11 +17,7 @@ namespace {
 class LogStoreTest : public ::testing::Test {
 protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("heimdall-logstore-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
+    dir_ = freshTestDir("heimdall-logstore-");
     auto db = openSqliteDb((dir_ / "logs.db").string());
     ASSERT_TRUE(db) << db.error().message;
     auto s = LogStore::open(std::move(db.value()));

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "obs/ids.h"
+#include "test_dir.h"
 
 namespace hd::logs {
 namespace {
@@ -41,13 +42,7 @@ private:
 
 class LogWriterTest : public ::testing::Test {
 protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("heimdall-logwriter-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-  }
+  void SetUp() override { dir_ = freshTestDir("heimdall-logwriter-"); }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
   std::unique_ptr<LogStore> openStore(std::shared_ptr<std::atomic<int>> failing = nullptr) {
@@ -82,9 +77,10 @@ protected:
   std::filesystem::path dir_;
 };
 
-// A burst larger than a batch: whole statements of 32 rows, the rest one by one, several transactions.
+// A burst of more than two batches (500): several transactions, each of whole 32-row statements and
+// single rows for the rest.
 TEST_F(LogWriterTest, StoresEveryRecordOfABurstWithItsContent) {
-  constexpr int kRecords = 1100; // two full batches of 500 and a part, each 15 statements of 32 and singles
+  constexpr int kRecords = 1100;
   WriterOptions opts;
   opts.queue_size = kRecords;
   LogWriter writer(openStore(), opts);
