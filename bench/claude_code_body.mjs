@@ -7,6 +7,7 @@
 // of --bytes. Deterministic: the same arguments give the same bytes. ASCII only.
 //
 // Usage: node claude_code_body.mjs --model azure/gpt-4o [--stream] [--bytes 10240] > body.json
+//        node claude_code_body.mjs --sessions 8 --turns 24 --bytes 102400 --dir DIR   (see sessionTurn)
 function arg(name, dflt) {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : dflt;
@@ -170,6 +171,54 @@ function build(pad) {
   };
   if (stream) body.stream = true;
   return JSON.stringify(body);
+}
+
+// --sessions S --turns T --dir DIR: the bodies of S conversations of T turns each, as a coding agent
+// sends them (DIR/s<S>_t<T>.json), about --bytes each on average. Every turn repeats the system prompt
+// (a quarter of --bytes), the tools and every earlier message, and adds a tool call and its result
+// (the result's size set so the average lands on --bytes); the newest two messages carry the
+// placeholder @@N@@ (the bench puts a request number there: no two requests send the same new
+// messages) and the last one cache_control, which the next turn moves on, as Claude Code does.
+function sessionTurn(session, turn, resultBytes) {
+  const messages = [{ role: 'user', content: [{ type: 'text', text: `Session ${session}: where is the upstream read size set, and why?` }] }];
+  for (let k = 0; k <= turn; k++) {
+    const n = k === turn ? '@@N@@' : `${session}.${k}`;
+    messages.push(
+      { role: 'assistant', content: [{ type: 'text', text: `Step ${n}: reading the next file.` }, { type: 'tool_use', id: `toolu_01Bench${session}x${k}`, name: 'Read', input: { file_path: `/home/dev/heimdall/src/file_${session}_${k}.cc` } }] },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: `toolu_01Bench${session}x${k}`, content: `request ${n}\n${filler(resultBytes)}`, ...(k === turn ? { cache_control: { type: 'ephemeral' } } : {}) }] },
+    );
+  }
+  return JSON.stringify({
+    model,
+    max_tokens: 32000,
+    system: [
+      { type: 'text', text: "You are Claude Code, Anthropic's official CLI for Claude." },
+      { type: 'text', text: filler(Math.floor(target / 4)), cache_control: { type: 'ephemeral' } },
+    ],
+    tools,
+    messages,
+    metadata: { user_id: `user_bench_account__session_${session}` },
+    ...(stream ? { stream: true } : {}),
+  });
+}
+
+const sessions = Number(arg('sessions', '0'));
+if (sessions > 0) {
+  const turns = Number(arg('turns', '24'));
+  const dir = arg('dir', '.');
+  const fs = await import('node:fs');
+  const average = (rb) => {
+    let sum = 0;
+    for (let t = 0; t < turns; t++) sum += sessionTurn(0, t, rb).length;
+    return sum / turns;
+  };
+  // One tool result's size: the body grows by about (result + ~400 B) a turn.
+  let rb = 1000;
+  for (let i = 0; i < 6; i++) rb = Math.max(100, Math.round(rb + ((target - average(rb)) * 2) / (turns + 1)));
+  for (let s = 0; s < sessions; s++) {
+    for (let t = 0; t < turns; t++) fs.writeFileSync(`${dir}/s${s}_t${t}.json`, sessionTurn(s, t, rb));
+  }
+  process.exit(0);
 }
 
 // Size the padding: JSON-escaping of the filler (newlines) makes the length not quite linear.

@@ -10,9 +10,11 @@
 #   content    the default SQLite request log with content (request body and answer, streams rebuilt)
 # Route: azure/claude-sonnet-4-6 (alias -> bench-claude) relayed to POST /anthropic/v1/messages; the
 # canned answers (JSON and SSE, as in bench/governance.sh) carry usage, so every record is priced.
-# Scenarios: JSON and SSE at BENCH_CONNS connections (throughput), and "agent": the JSON route with a
-# request body the size of a coding agent's turn (claude_code_body.mjs, BENCH_AGENT_BYTES), where
-# content logging stores the whole conversation again for every turn. Each scenario runs BENCH_ROUNDS
+# Scenarios: JSON and SSE at BENCH_CONNS connections (throughput), and "agent": the JSON route with the
+# turns of a coding agent's conversations (claude_code_body.mjs --sessions: BENCH_AGENT_SESSIONS
+# conversations of BENCH_AGENT_TURNS turns, BENCH_AGENT_BYTES per request on average), each turn
+# repeating the tools, system prompt and earlier messages, its newest two messages unique to the
+# request. Each scenario runs BENCH_ROUNDS
 # rounds of the three variants back to back, the order reversed every other round; the report gives
 # each variant's throughput and CPU per request as a ratio of "off" in the same round, median over the
 # rounds (short runs, many rounds: this VM's speed drifts over minutes, far less within a round). After the runs the script checks
@@ -23,7 +25,8 @@
 #   BENCH_ROUNDS [8]   BENCH_MAX_LOAD [1.5] / BENCH_LOAD_WAIT [600] (wait while the 1-min load average
 #   is above BENCH_MAX_LOAD, at most BENCH_LOAD_WAIT s)   BENCH_PROXY_CORE [0]   BENCH_LOAD_CORE [1]
 #   BENCH_OUT [bench/results/logging.md]   BENCH_SCENARIOS [all] (bash regex on json_c32 sse_c32 agent_c32)
-#   BENCH_AGENT_BYTES [102400] (the agent scenario's request body)   BENCH_AGENT_ROUNDS [4]
+#   BENCH_AGENT_BYTES [102400] (the agent scenario's average request body)   BENCH_AGENT_ROUNDS [4]
+#   BENCH_AGENT_SESSIONS [8]   BENCH_AGENT_TURNS [24]
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -34,6 +37,8 @@ WARMUP=${BENCH_WARMUP:-1s}
 CONNS=${BENCH_CONNS:-32}
 ROUNDS=${BENCH_ROUNDS:-8}
 AGENT_ROUNDS=${BENCH_AGENT_ROUNDS:-4}
+AGENT_SESSIONS=${BENCH_AGENT_SESSIONS:-8}
+AGENT_TURNS=${BENCH_AGENT_TURNS:-24}
 MAX_LOAD=${BENCH_MAX_LOAD:-1.5}
 LOAD_WAIT=${BENCH_LOAD_WAIT:-600}
 PCORE=${BENCH_PROXY_CORE:-0}
@@ -141,7 +146,10 @@ data: {"type":"message_stop"}
 '
 printf '%s' '{"model":"azure/claude-sonnet-4-6","max_tokens":64,"messages":[{"role":"user","content":"hi"}]}' >"$TMP/req_json.json"
 printf '%s' '{"model":"azure/claude-sonnet-4-6","max_tokens":64,"stream":true,"messages":[{"role":"user","content":"hi"}]}' >"$TMP/req_sse.json"
-node "$HERE/claude_code_body.mjs" --model azure/claude-sonnet-4-6 --bytes "${BENCH_AGENT_BYTES:-102400}" >"$TMP/req_agent.json"
+mkdir -p "$TMP/agent"
+node "$HERE/claude_code_body.mjs" --model azure/claude-sonnet-4-6 --bytes "${BENCH_AGENT_BYTES:-102400}" \
+  --sessions "$AGENT_SESSIONS" --turns "$AGENT_TURNS" --dir "$TMP/agent"
+ls "$TMP"/agent/s*_t*.json >"$TMP/agent/list.txt"
 
 mkdir -p "$TMP/up"
 cat >"$TMP/up.conf" <<EOF
@@ -212,14 +220,8 @@ for v in "${VARIANTS[@]}"; do
   done
 done
 
-for body in json sse agent; do
-  cat >"$TMP/$body.lua" <<EOF
-wrk.method = "POST"
-local f = assert(io.open("$TMP/req_$body.json", "rb"))
-wrk.body = f:read("*a")
-f:close()
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["anthropic-version"] = "2023-06-01"
+LUA_DONE=$(
+  cat <<'EOF'
 done = function(summary, latency, requests)
   local e = summary.errors
   io.write(string.format('RESULT {"requests":%d,"duration_us":%d,"p50_us":%d,"p99_us":%d,"err_status":%d,"err_other":%d}\n',
@@ -227,7 +229,46 @@ done = function(summary, latency, requests)
     e.connect + e.read + e.write + e.timeout))
 end
 EOF
+)
+for body in json sse; do
+  cat >"$TMP/$body.lua" <<EOF
+wrk.method = "POST"
+local f = assert(io.open("$TMP/req_$body.json", "rb"))
+wrk.body = f:read("*a")
+f:close()
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["anthropic-version"] = "2023-06-01"
+$LUA_DONE
+EOF
 done
+# The agent scenario's requests: the turns of all sessions in turn, the placeholder @@N@@ in each turn's
+# newest messages replaced by a number no other request has (BENCH_RUN_ID differs for every wrk run).
+cat >"$TMP/agent.lua" <<EOF
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["anthropic-version"] = "2023-06-01"
+local bodies = {}
+for name in io.lines("$TMP/agent/list.txt") do
+  local f = assert(io.open(name, "rb"))
+  local b = f:read("*a")
+  f:close()
+  local pieces, at = {}, 1
+  while true do
+    local i, j = string.find(b, "@@N@@", at, true)
+    if not i then pieces[#pieces + 1] = string.sub(b, at); break end
+    pieces[#pieces + 1] = string.sub(b, at, i - 1)
+    at = j + 1
+  end
+  bodies[#bodies + 1] = pieces
+end
+local run = os.getenv("BENCH_RUN_ID") or "0"
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format(nil, nil, nil, table.concat(bodies[n % #bodies + 1], run .. "." .. n))
+end
+$LUA_DONE
+EOF
 
 # Requests served per instance (wrk's counts, warm-ups included) to compare with what was logged.
 declare -A SERVED
@@ -241,10 +282,12 @@ cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 measure() { # SCENARIO MODE ROUND VARIANT BODY (the instances of MODE, the request body BODY)
   local scenario=$1 mode=$2 round=$3 variant=$4 name=${4}_$2 body=$5
   local url="http://127.0.0.1:${HPORT[$name]}/anthropic/v1/messages" out=$TMP/wrk_${scenario}_${variant}_$round.txt w
-  taskset -c "$LCORE" wrk -t1 -c"$CONNS" -d"$WARMUP" -s "$TMP/$body.lua" "$url" >"$out.warm" 2>&1 || true
+  BENCH_RUN_ID="$scenario.$variant.$round.warm" taskset -c "$LCORE" wrk -t1 -c"$CONNS" -d"$WARMUP" -s "$TMP/$body.lua" "$url" \
+    >"$out.warm" 2>&1 || true
   local ticks_before ticks_after
   ticks_before=$(cpu_ticks "${HPID[$name]}")
-  taskset -c "$LCORE" wrk -t1 -c"$CONNS" -d"$DUR" --latency --timeout 10s -s "$TMP/$body.lua" "$url" >"$out" 2>&1 || true
+  BENCH_RUN_ID="$scenario.$variant.$round" taskset -c "$LCORE" wrk -t1 -c"$CONNS" -d"$DUR" --latency --timeout 10s \
+    -s "$TMP/$body.lua" "$url" >"$out" 2>&1 || true
   ticks_after=$(cpu_ticks "${HPID[$name]}")
   local res
   res=$(sed -n 's/^RESULT //p' "$out")
@@ -294,7 +337,7 @@ node -e 'console.log(JSON.stringify({kind:"meta", ...JSON.parse(process.argv[1])
 {"commit":"${BENCH_COMMIT:-$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)}",
  "date":"$(date -u '+%Y-%m-%d %H:%M UTC')", "date_start":"$META_START", "binary_mtime":"$BIN_MTIME",
  "cpus":$(nproc), "cpu_model":"$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo | tr -d '"')",
- "duration":"$DUR", "warmup":"$WARMUP", "rounds":$ROUNDS, "agent_rounds":$AGENT_ROUNDS, "conns":$CONNS, "proxy_core":$PCORE, "load_core":$LCORE,
+ "duration":"$DUR", "warmup":"$WARMUP", "rounds":$ROUNDS, "agent_rounds":$AGENT_ROUNDS, "agent_sessions":$AGENT_SESSIONS, "agent_turns":$AGENT_TURNS, "conns":$CONNS, "proxy_core":$PCORE, "load_core":$LCORE,
  "load_waited_s":$LOAD_WAITED, "loadavg_before":"$META_LOAD_BEFORE", "loadavg_after":"$(cut -d' ' -f1-3 /proc/loadavg)"}
 EOF
 )" >>"$RESULTS"

@@ -8,6 +8,8 @@ find_path(CLI11_INCLUDE_DIR CLI/CLI.hpp REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)
 pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
+# xxHash: the request log's shared-part hashes (the library's XXH3 uses the CPU's widest vectors).
+pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
 pkg_check_modules(ARGON2 REQUIRED IMPORTED_TARGET libargon2)
 # The release binary's allocator (optional): jemalloc frees memory that another thread allocated without
 # contending for glibc's arenas, which the request log's writer does for every record. Sanitizer and fuzz

@@ -11,7 +11,7 @@ want_tests=0
 build_pkgs=(build-essential cmake ninja-build ccache pkg-config ca-certificates
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libssl-dev libspdlog-dev libfmt-dev libcli11-dev libpcre2-dev libsqlite3-dev libpq-dev libargon2-dev
-  libsecret-1-dev libhiredis-dev prometheus-cpp-dev libjemalloc-dev nodejs npm)
+  libsecret-1-dev libhiredis-dev libxxhash-dev prometheus-cpp-dev libjemalloc-dev nodejs npm)
 test_pkgs=(clang libclang-rt-14-dev llvm googletest libgtest-dev libgmock-dev nodejs npm wrk nginx-light procps
   postgresql redis-server tmux dbus gnome-keyring chromium sqlite3)
 

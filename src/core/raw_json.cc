@@ -2,6 +2,10 @@
 
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace hd::rawjson {
 namespace {
 
@@ -16,10 +20,29 @@ std::size_t skipSpace(std::string_view t, std::size_t i) {
   return i;
 }
 
-// i points at the opening quote; returns one past the closing quote, or npos.
+// i points at the opening quote; returns one past the closing quote, or npos. Most of a coding agent's
+// request is string text (prompts, file contents, tool descriptions): 16 bytes are checked at a time for
+// the only two bytes that matter there, '"' and '\\'.
 std::size_t skipString(std::string_view t, std::size_t i) {
   ++i;
   while (i < t.size()) {
+#if defined(__SSE2__)
+    const __m128i quote = _mm_set1_epi8('"');
+    const __m128i backslash = _mm_set1_epi8('\\');
+    while (i + 16 <= t.size()) {
+      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t.data() + i));
+      auto hits = static_cast<unsigned>(
+          _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash))));
+      if (hits != 0) {
+        i += static_cast<std::size_t>(__builtin_ctz(hits));
+        break;
+      }
+      i += 16;
+    }
+    if (i >= t.size()) {
+      break;
+    }
+#endif
     char c = t[i];
     if (c == '\\') {
       i += 2;
@@ -130,6 +153,34 @@ Result<ObjectLayout> scanObject(std::string_view t) {
       return layout;
     }
     return Error::invalidRequest("malformed JSON object: expected ',' or '}'");
+  }
+}
+
+Result<std::vector<Span>> scanArray(std::string_view t) {
+  std::vector<Span> out;
+  std::size_t i = skipSpace(t, 0);
+  if (i >= t.size() || t[i] != '[') {
+    return Error::invalidRequest("expected a JSON array");
+  }
+  i = skipSpace(t, i + 1);
+  if (i < t.size() && t[i] == ']') {
+    return out;
+  }
+  while (true) {
+    std::size_t end = skipValue(t, i);
+    if (end == std::string_view::npos) {
+      return Error::invalidRequest("malformed JSON array: bad element");
+    }
+    out.push_back({i, end});
+    i = skipSpace(t, end);
+    if (i < t.size() && t[i] == ',') {
+      i = skipSpace(t, i + 1);
+      continue;
+    }
+    if (i < t.size() && t[i] == ']') {
+      return out;
+    }
+    return Error::invalidRequest("malformed JSON array: expected ',' or ']'");
   }
 }
 

@@ -1,5 +1,5 @@
 #pragma once
-// Byte-preserving edits of a JSON object's top-level members.
+// Byte-preserving edits of a JSON object's top-level members, and the spans of an array's elements.
 //
 // Written by hand because no JSON library available here edits a document without re-serialising it:
 // the passthrough path must change `model` and drop gateway-only fields while leaving every other byte
@@ -29,6 +29,15 @@ struct ObjectLayout {
 // Finds the top-level members of a JSON object. Rejects anything that is not a well-formed object
 // at the top level (inner values are skipped structurally, not validated).
 Result<ObjectLayout> scanObject(std::string_view text);
+
+struct Span {
+  std::size_t begin; // first byte of the element
+  std::size_t end;   // one past its last byte
+};
+
+// Finds the elements of a JSON array (leading and trailing space allowed; elements are skipped
+// structurally, not validated, as in scanObject).
+Result<std::vector<Span>> scanArray(std::string_view text);
 
 struct Edit {
   std::string_view key;

@@ -3,7 +3,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cmath>
+#include <map>
+#include <type_traits>
 
 #include "obs/ids.h"
 
@@ -55,6 +59,7 @@ constexpr Column kLogColumns[] = {
     {"output_raw", 'T', false},
     {"attempts", 'T', true},
     {"labels", 'T', true},
+    {"input_parts", 'T', false},
 };
 constexpr std::size_t kSummaryColumns = 31;
 
@@ -165,7 +170,8 @@ template <class Text> void values(const BasicLogRow<Text>& r, std::vector<SqlVal
                          opt(r.output),
                          opt(r.output_raw),
                          view(r.attempts),
-                         view(r.labels)});
+                         view(r.labels),
+                         opt(r.input_parts)});
 }
 
 void values(const McpRow& r, std::vector<SqlValue>& out) {
@@ -225,6 +231,7 @@ LogRow logFrom(const Db::Row& row) {
     r.output_raw = row[i++];
     r.attempts = text(row, i++);
     r.labels = text(row, i++);
+    r.input_parts = row[i++];
   }
   return r;
 }
@@ -309,6 +316,10 @@ Result<Ok> LogStore::migrate() {
   if (layout_ == Layout::ById) {
     sql += "CREATE INDEX IF NOT EXISTS idx_logs_ts ON logs (ts);\n";
   }
+  // Shared request parts (logs/parts.h). No index but the hash: retention and the orphan sweep scan it.
+  sql += fmt::format("CREATE TABLE IF NOT EXISTS log_parts (hash TEXT PRIMARY KEY, ts {} NOT NULL, body TEXT NOT "
+                     "NULL);\n",
+                     d == Dialect::Postgres ? "BIGINT" : "INTEGER");
   sql += "CREATE INDEX IF NOT EXISTS idx_mcp_logs_ts ON mcp_logs (ts);\n";
   for (const char* old :
        {"idx_logs_provider_ts", "idx_logs_model_ts", "idx_logs_status_ts", "idx_logs_vk_id_ts", "idx_logs_latency"}) {
@@ -318,13 +329,43 @@ Result<Ok> LogStore::migrate() {
     db_->rollback();
     return r;
   }
+  // Tables made before shared parts get the column that names a row's parts.
+  if (auto r = addPartsColumn(); !r) {
+    db_->rollback();
+    return r;
+  }
+  upsert_part_ = "INSERT INTO log_parts (hash, ts, body) VALUES (?, ?, ?) ON CONFLICT (hash) DO UPDATE SET ts = "
+                 "excluded.ts WHERE log_parts.ts < excluded.ts";
   insert_log_ = insertSql("logs", kLogColumns, db_->dialect(), 1, layout_);
   insert_logs_ = insertSql("logs", kLogColumns, db_->dialect(), kRowsPerInsert, layout_);
   insert_mcp_ = insertSql("mcp_logs", kMcpColumns, db_->dialect());
   return db_->commit();
 }
 
+Result<Ok> LogStore::addPartsColumn() {
+  if (db_->dialect() == Dialect::Postgres) {
+    return db_->script("ALTER TABLE logs ADD COLUMN IF NOT EXISTS input_parts TEXT");
+  }
+  auto has = db_->query("SELECT COUNT(*) FROM pragma_table_info('logs') WHERE name = 'input_parts'", {});
+  if (!has) {
+    return has.error();
+  }
+  if (integer(has->at(0), 0) > 0) {
+    return Ok{};
+  }
+  return db_->script("ALTER TABLE logs ADD COLUMN input_parts TEXT");
+}
+
 namespace {
+
+std::int64_t nowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// When the orphan sweep asked for by a deletion is due (0: none asked). One per process: the writer's
+// store runs what the query thread's store asked for.
+std::atomic<std::int64_t> g_orphan_sweep_due_ms{0};
 
 const BasicLogRow<std::string>& rowOf(const LogRow& r) {
   return r;
@@ -389,9 +430,35 @@ Result<Ok> LogStore::insertChunk(const Rows& rows, std::size_t first, std::size_
   return Ok{};
 }
 
+Result<Ok> LogStore::storeParts(const LogRowView& row, std::int64_t now_ms) {
+  for (const auto& p : row.parts()) {
+    auto seen = part_ts_.find(p.hash);
+    if (seen != part_ts_.end() && seen->second >= now_ms - kPartRefreshMs) {
+      continue; // stored (or refreshed) by this store lately: see kPartRefreshMs
+    }
+    if (part_ts_.size() >= kMaxKnownParts) {
+      part_ts_.clear();
+    }
+    auto hex = p.hash.hex();
+    if (auto r = db_->execute(upsert_part_, {std::string_view(hex), now_ms, p.body}); !r) {
+      return r.error();
+    }
+    part_ts_[p.hash] = now_ms;
+  }
+  return Ok{};
+}
+
 template <class Rows> Result<Ok> LogStore::appendRows(const Rows& logs, const std::vector<McpRow>& mcp) {
   std::vector<SqlValue> params;
   params.reserve(kRowsPerInsert * (std::size(kLogColumns) + 1));
+  if constexpr (std::is_same_v<Rows, std::deque<LogRowView>>) {
+    auto now_ms = nowMs();
+    for (const auto& row : logs) {
+      if (auto r = storeParts(row, now_ms); !r) {
+        return r;
+      }
+    }
+  }
   for (std::size_t i = 0; i < logs.size();) {
     std::size_t n = logs.size() - i >= kRowsPerInsert ? kRowsPerInsert : 1;
     if (auto r = insertChunk(logs, i, n, params); !r) {
@@ -438,7 +505,7 @@ Result<Ok> LogStore::append(const std::deque<LogRowView>& logs, const std::vecto
 
 Result<Ok> LogStore::commit() {
   if (auto r = db_->commit(); !r) {
-    db_->rollback();
+    rollback();
     return r;
   }
   return Ok{};
@@ -446,6 +513,7 @@ Result<Ok> LogStore::commit() {
 
 void LogStore::rollback() {
   db_->rollback();
+  part_ts_.clear(); // the parts this transaction stored are gone with it
 }
 
 Result<LogPage> LogStore::list(const LogQuery& q) {
@@ -485,7 +553,50 @@ Result<std::optional<LogRow>> LogStore::get(const std::string& id) {
   if (rows->empty()) {
     return std::optional<LogRow>();
   }
-  return std::optional<LogRow>(logFrom(rows->front()));
+  auto row = logFrom(rows->front());
+  if (auto r = joinParts(row); !r) {
+    return r.error();
+  }
+  return std::optional<LogRow>(std::move(row));
+}
+
+Result<Ok> LogStore::joinParts(LogRow& row) {
+  if (!row.input_parts || !row.input) {
+    return Ok{};
+  }
+  auto hashes = parts::parseRefs(*row.input_parts);
+  row.input_parts.reset();
+  if (!hashes) {
+    return Ok{}; // not ours: the skeleton is shown as stored
+  }
+  std::map<std::string, std::string> found;
+  std::vector<SqlValue> params;
+  std::string marks;
+  for (std::size_t i = 0; i < hashes->size(); ++i) {
+    if (found.emplace((*hashes)[i], std::string()).second) {
+      marks += params.empty() ? "?" : ", ?";
+      params.emplace_back(std::string_view((*hashes)[i]));
+    }
+    if (params.size() == 200 || (i + 1 == hashes->size() && !params.empty())) {
+      auto rows = db_->query(fmt::format("SELECT hash, body FROM log_parts WHERE hash IN ({})", marks), params);
+      if (!rows) {
+        return rows.error();
+      }
+      for (const auto& r : *rows) {
+        found[text(r, 0)] = text(r, 1);
+      }
+      params.clear();
+      marks.clear();
+    }
+  }
+  std::vector<const std::string*> bodies;
+  bodies.reserve(hashes->size());
+  for (const auto& h : *hashes) {
+    const auto& body = found[h];
+    bodies.push_back(body.empty() ? nullptr : &body);
+  }
+  row.input = parts::join(*row.input, bodies);
+  return Ok{};
 }
 
 Result<Ok> LogStore::percentiles(const std::string& table, const Where& w, LogStats& s) {
@@ -636,7 +747,51 @@ Result<std::int64_t> LogStore::removeIds(const std::string& table, const std::ve
 }
 
 Result<std::int64_t> LogStore::remove(const std::vector<std::string>& ids) {
-  return removeIds("logs", ids, layout_);
+  auto n = removeIds("logs", ids, layout_);
+  if (!n || *n == 0) {
+    return n;
+  }
+  // The parts only the removed records used go now, but for the recent ones (a writer may be about to
+  // use them again, see kPartRefreshMs): the writer sweeps again once they are old enough.
+  auto now_ms = nowMs();
+  if (auto r = removeOrphanParts(now_ms); !r) {
+    return r.error();
+  }
+  std::int64_t due = now_ms + 2 * kPartRefreshMs + 1000;
+  std::int64_t asked = g_orphan_sweep_due_ms.load();
+  while ((asked == 0 || asked < due) && !g_orphan_sweep_due_ms.compare_exchange_weak(asked, due)) {
+  }
+  return n;
+}
+
+Result<Ok> LogStore::removeOrphanParts(std::int64_t now_ms) {
+  const char* sql = db_->dialect() == Dialect::Postgres
+                        ? "DELETE FROM log_parts WHERE ts < ? AND hash NOT IN (SELECT j.h FROM logs, "
+                          "json_array_elements_text(logs.input_parts::json) AS j(h) WHERE logs.input_parts IS NOT NULL)"
+                        : "DELETE FROM log_parts WHERE ts < ? AND hash NOT IN (SELECT j.value FROM logs, "
+                          "json_each(logs.input_parts) AS j WHERE logs.input_parts IS NOT NULL)";
+  if (auto r = db_->execute(sql, {now_ms - 2 * kPartRefreshMs}); !r) {
+    return r.error();
+  }
+  return Ok{};
+}
+
+std::optional<std::int64_t> LogStore::orphanSweepDue() {
+  auto due = g_orphan_sweep_due_ms.load();
+  return due == 0 ? std::nullopt : std::optional<std::int64_t>(due);
+}
+
+Result<Ok> LogStore::sweepOrphanParts() {
+  auto due = g_orphan_sweep_due_ms.load();
+  auto now_ms = nowMs();
+  if (due == 0 || now_ms < due) {
+    return Ok{};
+  }
+  if (auto r = removeOrphanParts(now_ms); !r) {
+    return r;
+  }
+  g_orphan_sweep_due_ms.compare_exchange_strong(due, 0);
+  return Ok{};
 }
 
 Result<McpPage> LogStore::listMcp(const McpQuery& q) {
@@ -694,6 +849,11 @@ Result<std::int64_t> LogStore::removeOlderThan(std::int64_t cutoff_ms) {
   auto b = db_->execute("DELETE FROM mcp_logs WHERE ts < ?", {cutoff_ms});
   if (!b) {
     return b.error();
+  }
+  // A part is refreshed at least every kPartRefreshMs while records that use it are written: one not
+  // refreshed since well before the cutoff belongs to removed records only.
+  if (auto c = db_->execute("DELETE FROM log_parts WHERE ts < ?", {cutoff_ms - 2 * kPartRefreshMs}); !c) {
+    return c.error();
   }
   return *a + *b;
 }

@@ -9,6 +9,7 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "logs/db.h"
@@ -96,8 +97,21 @@ public:
   Result<LogStats> mcpStats(const McpQuery& q);
   Result<std::int64_t> removeMcp(const std::vector<std::string>& ids);
 
-  // Retention: removes request and MCP records that started before `cutoff_ms`; returns how many.
+  // Retention: removes request and MCP records that started before `cutoff_ms`; returns how many. Shared
+  // parts last used well before the cutoff go with them.
   Result<std::int64_t> removeOlderThan(std::int64_t cutoff_ms);
+
+  // Shared request parts (logs/parts.h). The writer's store remembers the parts it stored in the last
+  // kPartRefreshMs and does not write them again; a part still in use is thus rewritten (its `ts`
+  // refreshed) at least that often, and a part is only removed once older than twice that: never
+  // under a writer about to use it, whichever replica it runs in.
+  static constexpr std::int64_t kPartRefreshMs = 10 * 60 * 1000;
+  static constexpr std::size_t kMaxKnownParts = 1 << 16;
+  // A deletion (remove()) removes the parts no record uses but the recent ones, and asks for a sweep of
+  // those once they are old enough: when it is due (nullopt: none asked), and the sweep itself (the
+  // writer runs it; nothing when not yet due).
+  static std::optional<std::int64_t> orphanSweepDue();
+  Result<Ok> sweepOrphanParts();
 
 private:
   explicit LogStore(std::unique_ptr<Db> db) : db_(std::move(db)) {}
@@ -113,6 +127,12 @@ private:
   // Fills the p50/p95/p99 latencies of `s` (s.total rows match `w`).
   Result<Ok> percentiles(const std::string& table, const Where& w, LogStats& s);
   Result<std::int64_t> removeIds(const std::string& table, const std::vector<std::string>& ids, Layout layout);
+  Result<Ok> addPartsColumn();
+  // Stores the parts of `row` this store has not stored (or refreshed) in the last kPartRefreshMs.
+  Result<Ok> storeParts(const LogRowView& row, std::int64_t now_ms);
+  // A row read back with a split body gets it whole again.
+  Result<Ok> joinParts(LogRow& row);
+  Result<Ok> removeOrphanParts(std::int64_t now_ms);
 
   std::unique_ptr<Db> db_;
   Layout layout_ = Layout::ById;
@@ -122,6 +142,8 @@ private:
   std::string insert_log_;
   std::string insert_logs_;
   std::string insert_mcp_;
+  std::string upsert_part_;
+  std::unordered_map<parts::Hash, std::int64_t, parts::HashHasher> part_ts_; // when this store last wrote each
 };
 
 } // namespace hd::logs

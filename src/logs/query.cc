@@ -444,17 +444,29 @@ public:
       w_.params.emplace_back(*v);
     }
   }
-  void search(std::initializer_list<std::string_view> columns, const std::string& text) {
+  // `parts`: the request body may be split (logs/parts.h): its shared parts are searched too. The parts
+  // that match are found once; a row matches when its list names one of them.
+  void search(std::initializer_list<std::string_view> columns, const std::string& text, bool parts = false) {
     if (text.empty()) {
       return;
     }
     std::string clause = "(";
     auto pattern = likePattern(text);
+    std::string_view like = d_ == Dialect::Postgres ? "ILIKE" : "LIKE";
     bool first = true;
     for (auto c : columns) {
       clause += first ? "" : " OR ";
       first = false;
-      clause += fmt::format("{} {} ? ESCAPE '\\'", c, d_ == Dialect::Postgres ? "ILIKE" : "LIKE");
+      clause += fmt::format("{} {} ? ESCAPE '\\'", c, like);
+      w_.params.emplace_back(pattern);
+    }
+    if (parts) {
+      clause += fmt::format(
+          " OR (input_parts IS NOT NULL AND EXISTS (SELECT 1 FROM {} WHERE {} IN (SELECT hash FROM log_parts WHERE "
+          "body {} ? ESCAPE '\\')))",
+          d_ == Dialect::Postgres ? "json_array_elements_text(input_parts::json) AS j(h)"
+                                  : "json_each(input_parts) AS j",
+          d_ == Dialect::Postgres ? "j.h" : "j.value", like);
       w_.params.emplace_back(pattern);
     }
     clause += ")";
@@ -508,7 +520,7 @@ Where logWhere(const LogQuery& q, Dialect d, Layout layout) {
   b.cmp("total_tokens", "<=", q.max_tokens);
   b.cmp("cost", ">=", q.min_cost);
   b.cmp("cost", "<=", q.max_cost);
-  b.search({"input", "output", "error"}, q.content_search);
+  b.search({"input", "output", "error"}, q.content_search, true);
   return b.done();
 }
 

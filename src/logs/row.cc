@@ -216,6 +216,18 @@ LogRowView::LogRowView(const obs::RequestRecord& rec) {
     }
     return labels_ = std::move(s);
   });
+  if (row_.input && row_.input->size() >= parts::kMinBody) {
+    split_ = parts::split(*row_.input);
+    if (split_) {
+      row_.input = split_->skeleton;
+      row_.input_parts = split_->refs;
+    }
+  }
+}
+
+const std::vector<parts::Part>& LogRowView::parts() const {
+  static const std::vector<parts::Part> kNone;
+  return split_ ? split_->parts : kNone;
 }
 
 McpRow toRow(const obs::McpCallRecord& rec) {

@@ -8,7 +8,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "logs/parts.h"
 #include "obs/record.h"
 
 namespace hd::logs {
@@ -53,6 +55,9 @@ template <class Text> struct BasicLogRow {
   std::optional<Text> output_raw; // the streamed events as sent
   Text attempts = "[]";           // JSON array; fields equal to the record's own are left out
   Text labels = "{}";             // JSON object
+  // Set when `input` is a skeleton whose large parts are stored once in `log_parts` (logs/parts.h):
+  // their hashes, in order. LogStore::get() joins them back; an API response never shows it.
+  std::optional<Text> input_parts;
 };
 using LogRow = BasicLogRow<std::string>;
 
@@ -66,9 +71,12 @@ public:
   LogRowView& operator=(const LogRowView&) = delete;
 
   const BasicLogRow<std::string_view>& row() const { return row_; }
+  // The parts of a split request body (row().input is then the skeleton), views of the record's body.
+  const std::vector<parts::Part>& parts() const;
 
 private:
   BasicLogRow<std::string_view> row_;
+  std::optional<parts::Split> split_;
   std::string model_;
   std::optional<std::string> output_;
   std::string attempts_;

@@ -66,6 +66,15 @@ void LogWriter::push(Item item) {
   cv_.notify_one();
 }
 
+namespace {
+
+std::int64_t nowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+} // namespace
+
 void LogWriter::run() {
   auto next_retention = std::chrono::steady_clock::now();
   std::unique_lock lk(mu_);
@@ -75,6 +84,13 @@ void LogWriter::run() {
       enforceRetention();
       lk.lock();
       next_retention = std::chrono::steady_clock::now() + opts_.retention_interval;
+    }
+    if (auto due = LogStore::orphanSweepDue(); due && nowMs() >= *due) {
+      lk.unlock();
+      if (auto r = store_->sweepOrphanParts(); !r) {
+        spdlog::error("request log: removing unused shared parts failed: {}", r.error().message);
+      }
+      lk.lock();
     }
     if (!queue_.empty() && queue_.size() < opts_.batch_size && !stopping_) {
       // Group commit: let more records join this batch, up to the flush interval or a full batch.
@@ -98,7 +114,12 @@ void LogWriter::run() {
     if (stopping_) {
       return;
     }
-    cv_.wait_until(lk, next_retention, [&] { return stopping_ || !queue_.empty(); });
+    auto wake = next_retention;
+    if (auto due = LogStore::orphanSweepDue()) {
+      wake = std::min(wake, std::chrono::steady_clock::now() +
+                                std::chrono::milliseconds(std::max<std::int64_t>(*due - nowMs() + 1, 0)));
+    }
+    cv_.wait_until(lk, wake, [&] { return stopping_ || !queue_.empty(); });
   }
 }
 
@@ -155,10 +176,7 @@ void LogWriter::enforceRetention() {
   if (days <= 0) {
     return;
   }
-  auto now_ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-          .count();
-  auto cutoff = now_ms - static_cast<std::int64_t>(days) * 86400 * 1000;
+  auto cutoff = nowMs() - static_cast<std::int64_t>(days) * 86400 * 1000;
   auto r = store_->removeOlderThan(cutoff);
   if (!r) {
     spdlog::error("request log: retention cleanup failed: {}", r.error().message);

@@ -9,7 +9,17 @@ import path from 'node:path';
 import { startGateway, startFakeUpstream, request, cleanup, waitFor, REPO_ROOT } from './lib/harness.mjs';
 import { azureAndAnthropic, azureEnv } from './lib/configs.mjs';
 import { connectWs } from './lib/ws.mjs';
+import { agentTurns } from './lib/agent_turns.mjs';
+import { execFileSync } from 'node:child_process';
 
+const haveSqlite3 = (() => {
+  try {
+    execFileSync('sqlite3', ['-version']);
+    return true;
+  } catch {
+    return false;
+  }
+})();
 const PRICES = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'data/pricing.json'), 'utf8')).models;
 const VK = 'sk-bf-logs-0123456789abcdefghijklmnopqrstu';
 const SECRETS = ['azure-fake-key', 'sk-ant-fake', VK, 'Bearer'];
@@ -120,6 +130,28 @@ test('a coding agent\'s large request is stored whole; an answer over 1 MiB is s
   assert.equal(typeof rec2.output, 'string', 'a cut answer is no longer JSON: it is shown as text');
   assert.equal(rec2.output.length, 1024 * 1024);
   assert.ok(r2.text.startsWith(rec2.output));
+});
+
+test('a coding agent\'s conversation: what its turns repeat is stored once; every turn reads back whole and is found by content', { skip: !haveSqlite3 && 'sqlite3 CLI not installed' }, async () => {
+  const turns = agentTurns('sqlite', 3);
+  const ids = [];
+  for (const body of turns) {
+    const r = await messages(body);
+    assert.equal(r.status, 200, r.text);
+    ids.push(r.headers['x-request-id']);
+  }
+  for (let t = 0; t < turns.length; t++) {
+    assert.deepEqual((await recordOf(ids[t])).input, { model: 'claude-sonnet-4-6', max_tokens: 64, ...turns[t] });
+  }
+  const db = path.join(gw.appDir, 'logs.db');
+  const sql = (q) => execFileSync('sqlite3', [db, q], { encoding: 'utf8' }).trim();
+  assert.equal(sql("SELECT COUNT(*) FROM log_parts WHERE body LIKE '%ToolMarker-sqlite%'"), '1', 'the tools once for three turns');
+  assert.equal(sql("SELECT COUNT(*) FROM log_parts WHERE body LIKE '%Message1Marker-sqlite%'"), '1', 'the first tool call once');
+  assert.equal(sql("SELECT COUNT(*) FROM logs WHERE input LIKE '%Marker-sqlite%'"), '0', 'the rows keep only the rest');
+  const found = async (text) => (await api(`/api/logs?limit=100&content_search=${text}`)).json.logs.map((l) => l.id).sort();
+  assert.deepEqual(await found('ToolMarker-sqlite'), [...ids].sort());
+  assert.deepEqual(await found('Message3Marker-sqlite'), ids.slice(1).sort());
+  assert.deepEqual(await found('Message5Marker-sqlite'), [ids[2]]);
 });
 
 test('the gateway names its threads (ps -L, top -H, perf): workers and the log writer', () => {

@@ -7,6 +7,7 @@ import { startGateway, startFakeUpstream, request, cleanup, waitFor } from './li
 import { azureAndAnthropic, azureEnv } from './lib/configs.mjs';
 import { startPostgres, havePostgres } from './lib/postgres.mjs';
 import { insertLogRowSql } from './lib/logs_sql.mjs';
+import { agentTurns } from './lib/agent_turns.mjs';
 
 let up;
 let pg;
@@ -86,6 +87,27 @@ test('filters, sorting, paging, stats, histogram, filter data and DELETE on Post
   r = await api('/api/logs', 'DELETE');
   assert.deepEqual(r.json, { deleted: 3 });
   assert.equal(await pg.query('SELECT count(*) FROM logs'), '0');
+});
+
+test('a coding agent\'s conversation on PostgreSQL: repeated parts stored once, turns read back whole and found', { skip }, async () => {
+  const turns = agentTurns('pg', 3);
+  const ids = [];
+  for (const body of turns) {
+    const r = await messages(body);
+    assert.equal(r.status, 200, r.text);
+    ids.push(r.headers['x-request-id']);
+  }
+  for (let t = 0; t < turns.length; t++) {
+    let rec;
+    await waitFor(async () => (rec = await api(`/api/logs/${ids[t]}`)).status === 200);
+    assert.deepEqual(rec.json.input, { model: 'azure/claude-sonnet-4-6', max_tokens: 64, ...turns[t] });
+  }
+  assert.equal(await pg.query("SELECT count(*) FROM log_parts WHERE body LIKE '%ToolMarker-pg%'"), '1');
+  assert.equal(await pg.query("SELECT count(*) FROM log_parts WHERE body LIKE '%Message1Marker-pg%'"), '1');
+  assert.equal(await pg.query("SELECT count(*) FROM logs WHERE input LIKE '%Marker-pg%'"), '0');
+  const found = async (text) => (await api(`/api/logs?limit=100&content_search=${text}`)).json.logs.map((l) => l.id).sort();
+  assert.deepEqual(await found('toolmarker-PG'), [...ids].sort(), 'case-insensitive, in the shared parts');
+  assert.deepEqual(await found('Message3Marker-pg'), ids.slice(1).sort());
 });
 
 test('retention on PostgreSQL; a second replica shares the log', { skip }, async () => {

@@ -52,5 +52,34 @@ TEST(RawJson, RejectsNonObjectsAndTruncation) {
   EXPECT_FALSE(scanObject("").ok());
 }
 
+TEST(RawJson, FindsTheElementsOfAnArray) {
+  std::string_view t = R"( [ {"a":[1,2]} , "x\"]" ,3,[] ] )";
+  auto spans = scanArray(t);
+  ASSERT_TRUE(spans.ok());
+  ASSERT_EQ(spans->size(), 4U);
+  EXPECT_EQ(t.substr((*spans)[0].begin, (*spans)[0].end - (*spans)[0].begin), R"({"a":[1,2]})");
+  EXPECT_EQ(t.substr((*spans)[1].begin, (*spans)[1].end - (*spans)[1].begin), R"("x\"]")");
+  EXPECT_EQ(t.substr((*spans)[3].begin, (*spans)[3].end - (*spans)[3].begin), "[]");
+  EXPECT_TRUE(scanArray("[]")->empty());
+  EXPECT_FALSE(scanArray("{}").ok());
+  EXPECT_FALSE(scanArray("[1 2]").ok());
+  EXPECT_FALSE(scanArray("[1,").ok());
+}
+
+// Strings are skipped 16 bytes at a time: quotes and escapes at every offset of a block, and strings
+// that end (or are cut off) in the last, shorter block.
+TEST(RawJson, LongStringsWithEscapesAtEveryOffset) {
+  for (std::size_t at = 0; at < 40; ++at) {
+    std::string s(40, 'x');
+    s.insert(at, "\\\"");
+    std::string doc = R"({"k":")" + s + R"(","model":"m"})";
+    auto layout = scanObject(doc);
+    ASSERT_TRUE(layout.ok()) << at;
+    ASSERT_EQ(layout->members.size(), 2U);
+    EXPECT_EQ(layout->members[1].key, "model");
+    EXPECT_FALSE(scanObject(doc.substr(0, 6 + at + 2)).ok()) << "cut inside the string at " << at;
+  }
+}
+
 } // namespace
 } // namespace hd::rawjson

@@ -411,5 +411,97 @@ TEST_F(LogStoreTest, TheWritersViewOfARecordStoresItsRow) {
   EXPECT_EQ(detailJson(**got), detailJson(expected));
 }
 
+// Shared parts (logs/parts.h): a conversation whose turns repeat the tools and every earlier message
+// stores each of them once, reads every turn back whole, and finds a turn by text that is only in a part.
+TEST_F(LogStoreTest, AConversationsRepeatedPartsAreStoredOnce) {
+  const std::string tools = R"([{"name":"Read","description":")" + std::string(3000, 't') + R"( ToolsOnlyWord"}])";
+  std::vector<std::string> messages;
+  for (int m = 0; m < 4; ++m) {
+    messages.push_back(R"({"role":"user","content":"message )" + std::to_string(m) + " Word" + std::to_string(m) + " " +
+                       std::string(1000, 'm') + R"("})");
+  }
+  std::vector<obs::RequestRecord> turns(4);
+  std::deque<LogRowView> views;
+  for (int t = 0; t < 4; ++t) {
+    auto& rec = turns[static_cast<std::size_t>(t)];
+    rec.start_unix_ns = 1796608342699000000 + static_cast<std::int64_t>(t) * 1000000;
+    rec.id = obs::formatRequestId(rec.start_unix_ns, static_cast<std::uint64_t>(t));
+    rec.inbound = "anthropic.messages";
+    rec.status_code = 200;
+    rec.capture_content = true;
+    std::string body = R"({"model":"claude-sonnet-4-6","tools":)" + tools + R"(,"messages":[)";
+    for (int m = 0; m <= t; ++m) {
+      body += (m == 0 ? "" : ",") + messages[static_cast<std::size_t>(m)];
+    }
+    rec.request_content = body + R"(,{"role":"user","content":"short"}]})";
+    views.emplace_back(rec);
+  }
+  ASSERT_TRUE(store_->insert(views, {}));
+  auto path = (dir_ / "logs.db").string();
+  EXPECT_EQ(sqliteNames(path, "SELECT COUNT(*) FROM log_parts"), std::vector<std::string>{"5"}) << "tools + 4 messages";
+  EXPECT_EQ(sqliteNames(path, "SELECT MAX(length(input)) < 300 FROM logs"), std::vector<std::string>{"1"});
+  for (const auto& rec : turns) {
+    auto got = store_->get(rec.id);
+    ASSERT_TRUE(got && *got);
+    EXPECT_EQ((*got)->input, rec.request_content);
+    EXPECT_FALSE((*got)->input_parts);
+  }
+  auto found = [&](const std::string& text) {
+    auto page = store_->list(*parseLogQuery({{"content_search", text}}));
+    EXPECT_TRUE(page) << page.error().message;
+    return page ? page->total : -1;
+  };
+  EXPECT_EQ(found("ToolsOnlyWord"), 4);
+  EXPECT_EQ(found("Word2"), 2) << "turns 2 and 3 carry message 2";
+  EXPECT_EQ(found("short"), 4) << "the skeleton is searched too";
+  EXPECT_EQ(found("NowhereWord"), 0);
+
+  // A later batch (a new transaction) refers to the stored parts without writing them again.
+  views.clear();
+  obs::RequestRecord again = turns[3];
+  again.id = obs::formatRequestId(again.start_unix_ns + 5000000, 9);
+  again.start_unix_ns += 5000000;
+  views.emplace_back(again);
+  ASSERT_TRUE(store_->insert(views, {}));
+  EXPECT_EQ(sqliteNames(path, "SELECT COUNT(*) FROM log_parts"), std::vector<std::string>{"5"});
+  auto got = store_->get(again.id);
+  ASSERT_TRUE(got && *got);
+  EXPECT_EQ((*got)->input, again.request_content);
+
+  // Deleting records removes the parts no remaining record uses, once they are older than a writer
+  // could still be using (ts set back here), and keeps the others.
+  sqliteExec(path, "UPDATE log_parts SET ts = 0");
+  auto removed = store_->remove({turns[3].id, again.id});
+  ASSERT_TRUE(removed);
+  EXPECT_EQ(*removed, 2);
+  EXPECT_EQ(sqliteNames(path, "SELECT COUNT(*) FROM log_parts"), std::vector<std::string>{"4"}) << "message 3 gone";
+  EXPECT_TRUE(LogStore::orphanSweepDue()) << "and a later sweep is asked for";
+  got = store_->get(turns[2].id);
+  ASSERT_TRUE(got && *got);
+  EXPECT_EQ((*got)->input, turns[2].request_content);
+  // Retention removes parts unused since well before its cutoff.
+  auto old = store_->removeOlderThan(1796608342699 + 1 + LogStore::kPartRefreshMs * 2);
+  ASSERT_TRUE(old);
+  EXPECT_EQ(*old, 3);
+  EXPECT_EQ(sqliteNames(path, "SELECT COUNT(*) FROM log_parts"), std::vector<std::string>{"0"});
+}
+
+// A row whose part is missing (removed under it) still reads back, the part as null.
+TEST_F(LogStoreTest, AMissingPartReadsAsNull) {
+  obs::RequestRecord rec;
+  rec.start_unix_ns = 1796608342699000000;
+  rec.id = obs::formatRequestId(rec.start_unix_ns, 1);
+  rec.status_code = 200;
+  rec.capture_content = true;
+  rec.request_content = R"({"model":"m","system":")" + std::string(5000, 's') + R"("})";
+  std::deque<LogRowView> views;
+  views.emplace_back(rec);
+  ASSERT_TRUE(store_->insert(views, {}));
+  sqliteExec((dir_ / "logs.db").string(), "DELETE FROM log_parts");
+  auto got = store_->get(rec.id);
+  ASSERT_TRUE(got && *got);
+  EXPECT_EQ((*got)->input, R"({"model":"m","system":null})");
+}
+
 } // namespace
 } // namespace hd::logs

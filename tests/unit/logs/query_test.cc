@@ -44,8 +44,10 @@ TEST(LogQuery, EveryFilterBecomesAClauseWithParameters) {
   EXPECT_EQ(w.sql, " WHERE provider IN (?, ?) AND model IN (?) AND status IN (?) AND vk_id IN (?) AND ts >= ? AND ts "
                    "<= ? AND latency >= ? AND latency <= ? AND total_tokens >= ? AND total_tokens <= ? AND cost >= ? "
                    "AND cost <= ? AND (input LIKE ? ESCAPE '\\' OR output LIKE ? ESCAPE '\\' OR error LIKE ? ESCAPE "
-                   "'\\')");
-  ASSERT_EQ(w.params.size(), 16U);
+                   "'\\' OR (input_parts IS NOT NULL AND EXISTS (SELECT 1 FROM json_each(input_parts) AS j WHERE "
+                   "j.value IN (SELECT hash FROM log_parts WHERE body LIKE ? ESCAPE '\\'))))");
+  ASSERT_EQ(w.params.size(), 17U);
+  EXPECT_EQ(std::get<std::string>(w.params[16]), "%50\\%\\_off\\\\%");
   EXPECT_EQ(std::get<std::string>(w.params[0]), "azure");
   EXPECT_EQ(std::get<std::int64_t>(w.params[5]), 1767225600000);
   EXPECT_DOUBLE_EQ(std::get<double>(w.params[7]), 1.5);
@@ -54,6 +56,9 @@ TEST(LogQuery, EveryFilterBecomesAClauseWithParameters) {
   EXPECT_EQ(logOrderBy(*q), " ORDER BY (cost IS NULL) ASC, cost ASC, id ASC");
   auto pg = logWhere(*q, Dialect::Postgres);
   EXPECT_NE(pg.sql.find("input ILIKE ?"), std::string::npos);
+  EXPECT_NE(pg.sql.find("json_array_elements_text(input_parts::json) AS j(h) WHERE j.h IN (SELECT hash FROM "
+                        "log_parts WHERE body ILIKE ?"),
+            std::string::npos);
 }
 
 TEST(LogQuery, BadParametersAreNamed) {
