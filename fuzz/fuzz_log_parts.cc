@@ -14,17 +14,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!s) {
     return 0;
   }
-  auto refs = hd::logs::parts::parseRefs(s->refs);
-  if (!refs || refs->size() != s->parts.size()) {
-    std::abort();
-  }
   std::vector<std::string> bodies;
-  bodies.reserve(s->parts.size());
-  for (std::size_t i = 0; i < s->parts.size(); ++i) {
-    if ((*refs)[i] != s->parts[i].hash.hex() || s->parts[i].body.size() < hd::logs::parts::kMinPart) {
+  std::vector<std::int64_t> keys;
+  for (const auto& p : s->parts) {
+    if (p.body.size() < hd::logs::parts::kMinElement) {
       std::abort();
     }
-    bodies.emplace_back(s->parts[i].body);
+    bodies.emplace_back(p.body);
+    keys.push_back(static_cast<std::int64_t>(p.hash.low >> 1));
+  }
+  if (hd::logs::parts::parseRefs(hd::logs::parts::formatRefs(keys)) != keys) {
+    std::abort();
   }
   std::vector<const std::string*> ptrs;
   for (const auto& b : bodies) {

@@ -1,5 +1,6 @@
 #include "core/raw_json.h"
 
+#include <algorithm>
 #include <cstring>
 
 #if defined(__SSE2__)
@@ -102,9 +103,36 @@ std::size_t skipValue(std::string_view t, std::size_t i) {
   return i == start ? std::string_view::npos : i;
 }
 
+// i points at '['; appends the spans of the array's elements to `out` and returns one past its ']', or
+// npos (what it appended is then meaningless).
+std::size_t arrayElements(std::string_view t, std::size_t i, std::vector<Span>& out) {
+  i = skipSpace(t, i + 1);
+  if (i < t.size() && t[i] == ']') {
+    return i + 1;
+  }
+  while (true) {
+    std::size_t end = skipValue(t, i);
+    if (end == std::string_view::npos) {
+      return end;
+    }
+    out.push_back({i, end});
+    i = skipSpace(t, end);
+    if (i < t.size() && t[i] == ',') {
+      i = skipSpace(t, i + 1);
+      continue;
+    }
+    return i < t.size() && t[i] == ']' ? i + 1 : std::string_view::npos;
+  }
+}
+
 } // namespace
 
 Result<ObjectLayout> scanObject(std::string_view t) {
+  return scanObject(t, {}, nullptr);
+}
+
+Result<ObjectLayout> scanObject(std::string_view t, std::initializer_list<std::string_view> array_keys,
+                                std::vector<Span>* elements) {
   ObjectLayout layout;
   std::size_t i = skipSpace(t, 0);
   if (i >= t.size() || t[i] != '{') {
@@ -135,7 +163,9 @@ Result<ObjectLayout> scanObject(std::string_view t) {
     }
     i = skipSpace(t, i + 1);
     m.value_begin = i;
-    std::size_t end = skipValue(t, i);
+    bool expand = elements != nullptr && i < t.size() && t[i] == '[' &&
+                  std::find(array_keys.begin(), array_keys.end(), m.key) != array_keys.end();
+    std::size_t end = expand ? arrayElements(t, i, *elements) : skipValue(t, i);
     if (end == std::string_view::npos) {
       return Error::invalidRequest("malformed JSON object: bad value");
     }
@@ -162,26 +192,11 @@ Result<std::vector<Span>> scanArray(std::string_view t) {
   if (i >= t.size() || t[i] != '[') {
     return Error::invalidRequest("expected a JSON array");
   }
-  i = skipSpace(t, i + 1);
-  if (i < t.size() && t[i] == ']') {
-    return out;
+  std::size_t end = arrayElements(t, i, out);
+  if (end == std::string_view::npos || skipSpace(t, end) != t.size()) {
+    return Error::invalidRequest("malformed JSON array");
   }
-  while (true) {
-    std::size_t end = skipValue(t, i);
-    if (end == std::string_view::npos) {
-      return Error::invalidRequest("malformed JSON array: bad element");
-    }
-    out.push_back({i, end});
-    i = skipSpace(t, end);
-    if (i < t.size() && t[i] == ',') {
-      i = skipSpace(t, i + 1);
-      continue;
-    }
-    if (i < t.size() && t[i] == ']') {
-      return out;
-    }
-    return Error::invalidRequest("malformed JSON array: expected ',' or ']'");
-  }
+  return out;
 }
 
 std::string applyEdits(std::string_view t, const ObjectLayout& layout, const std::vector<Edit>& edits) {

@@ -5,6 +5,7 @@
 // the passthrough path must change `model` and drop gateway-only fields while leaving every other byte
 // (system prompt, messages, tools) untouched, so upstream prompt caches keep matching.
 
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,6 +35,11 @@ struct Span {
   std::size_t begin; // first byte of the element
   std::size_t end;   // one past its last byte
 };
+
+// The same, and in the same pass the elements of the members named in `array_keys` whose values are
+// arrays, appended to `elements` (offsets in `text`, in order).
+Result<ObjectLayout> scanObject(std::string_view text, std::initializer_list<std::string_view> array_keys,
+                                std::vector<Span>* elements);
 
 // Finds the elements of a JSON array (leading and trailing space allowed; elements are skipped
 // structurally, not validated, as in scanObject).

@@ -316,9 +316,10 @@ Result<Ok> LogStore::migrate() {
   if (layout_ == Layout::ById) {
     sql += "CREATE INDEX IF NOT EXISTS idx_logs_ts ON logs (ts);\n";
   }
-  // Shared request parts (logs/parts.h). No index but the hash: retention and the orphan sweep scan it.
-  sql += fmt::format("CREATE TABLE IF NOT EXISTS log_parts (hash TEXT PRIMARY KEY, ts {} NOT NULL, body TEXT NOT "
-                     "NULL);\n",
+  // Shared request parts (logs/parts.h), keyed by the time they were written as `logs` is (timeKey):
+  // appended in order, removed by key range. (Keyed by their hash, every new part would dirty a page
+  // of the hash index at random: most of each transaction's writes once the index outgrows the cache.)
+  sql += fmt::format("CREATE TABLE IF NOT EXISTS log_parts (key {} PRIMARY KEY, body TEXT NOT NULL);\n",
                      d == Dialect::Postgres ? "BIGINT" : "INTEGER");
   sql += "CREATE INDEX IF NOT EXISTS idx_mcp_logs_ts ON mcp_logs (ts);\n";
   for (const char* old :
@@ -334,8 +335,8 @@ Result<Ok> LogStore::migrate() {
     db_->rollback();
     return r;
   }
-  upsert_part_ = "INSERT INTO log_parts (hash, ts, body) VALUES (?, ?, ?) ON CONFLICT (hash) DO UPDATE SET ts = "
-                 "excluded.ts WHERE log_parts.ts < excluded.ts";
+  insert_part_ = d == Dialect::Postgres ? "INSERT INTO log_parts (key, body) VALUES (?, ?) ON CONFLICT (key) DO NOTHING"
+                                        : "INSERT OR IGNORE INTO log_parts (key, body) VALUES (?, ?)";
   insert_log_ = insertSql("logs", kLogColumns, db_->dialect(), 1, layout_);
   insert_logs_ = insertSql("logs", kLogColumns, db_->dialect(), kRowsPerInsert, layout_);
   insert_mcp_ = insertSql("mcp_logs", kMcpColumns, db_->dialect());
@@ -430,30 +431,47 @@ Result<Ok> LogStore::insertChunk(const Rows& rows, std::size_t first, std::size_
   return Ok{};
 }
 
-Result<Ok> LogStore::storeParts(const LogRowView& row, std::int64_t now_ms) {
-  for (const auto& p : row.parts()) {
-    auto seen = part_ts_.find(p.hash);
-    if (seen != part_ts_.end() && seen->second >= now_ms - kPartRefreshMs) {
-      continue; // stored (or refreshed) by this store lately: see kPartRefreshMs
-    }
-    if (part_ts_.size() >= kMaxKnownParts) {
-      part_ts_.clear();
-    }
-    auto hex = p.hash.hex();
-    if (auto r = db_->execute(upsert_part_, {std::string_view(hex), now_ms, p.body}); !r) {
-      return r.error();
-    }
-    part_ts_[p.hash] = now_ms;
+Result<Ok> LogStore::storeParts(LogRowView& row, std::int64_t now_ms) {
+  if (row.parts().empty()) {
+    return Ok{};
   }
+  std::vector<std::int64_t> keys;
+  keys.reserve(row.parts().size());
+  for (const auto& p : row.parts()) {
+    auto seen = known_parts_.find(p.hash);
+    if (seen != known_parts_.end() && seen->second.written_ms >= now_ms - kPartRefreshMs) {
+      keys.push_back(seen->second.key); // stored by this store lately: see kPartRefreshMs
+      continue;
+    }
+    if (known_parts_.size() >= kMaxKnownParts) {
+      known_parts_.clear();
+    }
+    for (int attempt = 0;; ++attempt) {
+      if (attempt == 64) {
+        return Error::internal("request log: no free key for a shared part");
+      }
+      std::int64_t key = nextKey(now_ms);
+      auto stored = db_->execute(insert_part_, {key, p.body});
+      if (!stored) {
+        return stored.error();
+      }
+      if (*stored == 1) { // else the key is taken (another writer): the next one
+        keys.push_back(key);
+        known_parts_[p.hash] = {key, now_ms};
+        break;
+      }
+    }
+  }
+  row.setPartKeys(keys);
   return Ok{};
 }
 
-template <class Rows> Result<Ok> LogStore::appendRows(const Rows& logs, const std::vector<McpRow>& mcp) {
+template <class Rows> Result<Ok> LogStore::appendRows(Rows& logs, const std::vector<McpRow>& mcp) {
   std::vector<SqlValue> params;
   params.reserve(kRowsPerInsert * (std::size(kLogColumns) + 1));
   if constexpr (std::is_same_v<Rows, std::deque<LogRowView>>) {
     auto now_ms = nowMs();
-    for (const auto& row : logs) {
+    for (auto& row : logs) {
       if (auto r = storeParts(row, now_ms); !r) {
         return r;
       }
@@ -476,7 +494,7 @@ template <class Rows> Result<Ok> LogStore::appendRows(const Rows& logs, const st
   return Ok{};
 }
 
-template <class Rows> Result<Ok> LogStore::insertRows(const Rows& logs, const std::vector<McpRow>& mcp) {
+template <class Rows> Result<Ok> LogStore::insertRows(Rows& logs, const std::vector<McpRow>& mcp) {
   if (auto r = begin(); !r) {
     return r;
   }
@@ -491,7 +509,7 @@ Result<Ok> LogStore::insert(const std::vector<LogRow>& logs, const std::vector<M
   return insertRows(logs, mcp);
 }
 
-Result<Ok> LogStore::insert(const std::deque<LogRowView>& logs, const std::vector<McpRow>& mcp) {
+Result<Ok> LogStore::insert(std::deque<LogRowView>& logs, const std::vector<McpRow>& mcp) {
   return insertRows(logs, mcp);
 }
 
@@ -499,7 +517,7 @@ Result<Ok> LogStore::begin() {
   return db_->begin();
 }
 
-Result<Ok> LogStore::append(const std::deque<LogRowView>& logs, const std::vector<McpRow>& mcp) {
+Result<Ok> LogStore::append(std::deque<LogRowView>& logs, const std::vector<McpRow>& mcp) {
   return appendRows(logs, mcp);
 }
 
@@ -513,7 +531,7 @@ Result<Ok> LogStore::commit() {
 
 void LogStore::rollback() {
   db_->rollback();
-  part_ts_.clear(); // the parts this transaction stored are gone with it
+  known_parts_.clear(); // the parts this transaction stored are gone with it
 }
 
 Result<LogPage> LogStore::list(const LogQuery& q) {
@@ -564,36 +582,36 @@ Result<Ok> LogStore::joinParts(LogRow& row) {
   if (!row.input_parts || !row.input) {
     return Ok{};
   }
-  auto hashes = parts::parseRefs(*row.input_parts);
+  auto keys = parts::parseRefs(*row.input_parts);
   row.input_parts.reset();
-  if (!hashes) {
+  if (!keys) {
     return Ok{}; // not ours: the skeleton is shown as stored
   }
-  std::map<std::string, std::string> found;
+  std::map<std::int64_t, std::optional<std::string>> found;
   std::vector<SqlValue> params;
   std::string marks;
-  for (std::size_t i = 0; i < hashes->size(); ++i) {
-    if (found.emplace((*hashes)[i], std::string()).second) {
+  for (std::size_t i = 0; i < keys->size(); ++i) {
+    if (found.emplace((*keys)[i], std::nullopt).second) {
       marks += params.empty() ? "?" : ", ?";
-      params.emplace_back(std::string_view((*hashes)[i]));
+      params.emplace_back((*keys)[i]);
     }
-    if (params.size() == 200 || (i + 1 == hashes->size() && !params.empty())) {
-      auto rows = db_->query(fmt::format("SELECT hash, body FROM log_parts WHERE hash IN ({})", marks), params);
+    if (params.size() == 200 || (i + 1 == keys->size() && !params.empty())) {
+      auto rows = db_->query(fmt::format("SELECT key, body FROM log_parts WHERE key IN ({})", marks), params);
       if (!rows) {
         return rows.error();
       }
       for (const auto& r : *rows) {
-        found[text(r, 0)] = text(r, 1);
+        found[integer(r, 0)] = text(r, 1);
       }
       params.clear();
       marks.clear();
     }
   }
   std::vector<const std::string*> bodies;
-  bodies.reserve(hashes->size());
-  for (const auto& h : *hashes) {
-    const auto& body = found[h];
-    bodies.push_back(body.empty() ? nullptr : &body);
+  bodies.reserve(keys->size());
+  for (auto k : *keys) {
+    const auto& body = found[k];
+    bodies.push_back(body ? &*body : nullptr);
   }
   row.input = parts::join(*row.input, bodies);
   return Ok{};
@@ -766,11 +784,11 @@ Result<std::int64_t> LogStore::remove(const std::vector<std::string>& ids) {
 
 Result<Ok> LogStore::removeOrphanParts(std::int64_t now_ms) {
   const char* sql = db_->dialect() == Dialect::Postgres
-                        ? "DELETE FROM log_parts WHERE ts < ? AND hash NOT IN (SELECT j.h FROM logs, "
+                        ? "DELETE FROM log_parts WHERE key < ? AND key NOT IN (SELECT j.h::bigint FROM logs, "
                           "json_array_elements_text(logs.input_parts::json) AS j(h) WHERE logs.input_parts IS NOT NULL)"
-                        : "DELETE FROM log_parts WHERE ts < ? AND hash NOT IN (SELECT j.value FROM logs, "
+                        : "DELETE FROM log_parts WHERE key < ? AND key NOT IN (SELECT j.value FROM logs, "
                           "json_each(logs.input_parts) AS j WHERE logs.input_parts IS NOT NULL)";
-  if (auto r = db_->execute(sql, {now_ms - 2 * kPartRefreshMs}); !r) {
+  if (auto r = db_->execute(sql, {timeKey(now_ms - 2 * kPartRefreshMs)}); !r) {
     return r.error();
   }
   return Ok{};
@@ -852,7 +870,7 @@ Result<std::int64_t> LogStore::removeOlderThan(std::int64_t cutoff_ms) {
   }
   // A part is refreshed at least every kPartRefreshMs while records that use it are written: one not
   // refreshed since well before the cutoff belongs to removed records only.
-  if (auto c = db_->execute("DELETE FROM log_parts WHERE ts < ?", {cutoff_ms - 2 * kPartRefreshMs}); !c) {
+  if (auto c = db_->execute("DELETE FROM log_parts WHERE key < ?", {timeKey(cutoff_ms - 2 * kPartRefreshMs)}); !c) {
     return c.error();
   }
   return *a + *b;

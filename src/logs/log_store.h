@@ -76,12 +76,12 @@ public:
   // One transaction for the whole batch. In the ById layout rows already stored (same id) are skipped;
   // the ByTime layout, which has no index on ids, stores them again.
   Result<Ok> insert(const std::vector<LogRow>& logs, const std::vector<McpRow>& mcp);
-  Result<Ok> insert(const std::deque<LogRowView>& logs, const std::vector<McpRow>& mcp);
+  Result<Ok> insert(std::deque<LogRowView>& logs, const std::vector<McpRow>& mcp);
   // The writer's form (LogWriter): one transaction, rows appended in groups whose records, views of which
   // the rows are, outlive the append. begin(), append() any number of times, then commit(); after a
   // failed append, rollback(). A failed commit has rolled back.
   Result<Ok> begin();
-  Result<Ok> append(const std::deque<LogRowView>& logs, const std::vector<McpRow>& mcp);
+  Result<Ok> append(std::deque<LogRowView>& logs, const std::vector<McpRow>& mcp);
   Result<Ok> commit();
   void rollback();
 
@@ -102,9 +102,9 @@ public:
   Result<std::int64_t> removeOlderThan(std::int64_t cutoff_ms);
 
   // Shared request parts (logs/parts.h). The writer's store remembers the parts it stored in the last
-  // kPartRefreshMs and does not write them again; a part still in use is thus rewritten (its `ts`
-  // refreshed) at least that often, and a part is only removed once older than twice that: never
-  // under a writer about to use it, whichever replica it runs in.
+  // kPartRefreshMs (by hash) and names them again instead of writing them again; a part still in use is
+  // thus written anew (under a new, later key) at least that often, and a part is only removed once
+  // older than twice that: never under a writer about to name it, whichever replica it runs in.
   static constexpr std::int64_t kPartRefreshMs = 10 * 60 * 1000;
   static constexpr std::size_t kMaxKnownParts = 1 << 16;
   // A deletion (remove()) removes the parts no record uses but the recent ones, and asks for a sweep of
@@ -117,8 +117,9 @@ private:
   explicit LogStore(std::unique_ptr<Db> db) : db_(std::move(db)) {}
   Result<Ok> migrate();
   Result<Layout> existingLayout();
-  template <class Rows> Result<Ok> insertRows(const Rows& logs, const std::vector<McpRow>& mcp);
-  template <class Rows> Result<Ok> appendRows(const Rows& logs, const std::vector<McpRow>& mcp);
+  template <class Rows> Result<Ok> insertRows(Rows& logs, const std::vector<McpRow>& mcp);
+  // Rows of LogRowView: their shared parts are stored first (storeParts).
+  template <class Rows> Result<Ok> appendRows(Rows& logs, const std::vector<McpRow>& mcp);
   // Inserts rows[first, first + n) with one statement (n is 1 or kRowsPerInsert).
   template <class Rows>
   Result<Ok> insertChunk(const Rows& rows, std::size_t first, std::size_t n, std::vector<SqlValue>& params);
@@ -128,8 +129,9 @@ private:
   Result<Ok> percentiles(const std::string& table, const Where& w, LogStats& s);
   Result<std::int64_t> removeIds(const std::string& table, const std::vector<std::string>& ids, Layout layout);
   Result<Ok> addPartsColumn();
-  // Stores the parts of `row` this store has not stored (or refreshed) in the last kPartRefreshMs.
-  Result<Ok> storeParts(const LogRowView& row, std::int64_t now_ms);
+  // Stores the parts of `row` this store has not stored in the last kPartRefreshMs and gives the row
+  // their keys.
+  Result<Ok> storeParts(LogRowView& row, std::int64_t now_ms);
   // A row read back with a split body gets it whole again.
   Result<Ok> joinParts(LogRow& row);
   Result<Ok> removeOrphanParts(std::int64_t now_ms);
@@ -142,8 +144,12 @@ private:
   std::string insert_log_;
   std::string insert_logs_;
   std::string insert_mcp_;
-  std::string upsert_part_;
-  std::unordered_map<parts::Hash, std::int64_t, parts::HashHasher> part_ts_; // when this store last wrote each
+  std::string insert_part_;
+  struct KnownPart {
+    std::int64_t key;
+    std::int64_t written_ms;
+  };
+  std::unordered_map<parts::Hash, KnownPart, parts::HashHasher> known_parts_; // written by this store
 };
 
 } // namespace hd::logs

@@ -1,6 +1,7 @@
 #include "logs/parts.h"
 
-#include <cstring>
+#include <algorithm>
+#include <charconv>
 
 #include <xxhash.h>
 
@@ -21,47 +22,27 @@ bool isConversation(std::string_view key) {
 
 } // namespace
 
-std::string Hash::hex() const {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out(32, '0');
-  for (int i = 0; i < 16; ++i) {
-    out[static_cast<std::size_t>(15 - i)] = kDigits[(high >> (4 * i)) & 0xf];
-    out[static_cast<std::size_t>(31 - i)] = kDigits[(low >> (4 * i)) & 0xf];
-  }
-  return out;
-}
-
 std::optional<Split> split(std::string_view body) {
-  if (body.size() < kMinBody || std::memchr(body.data(), kMarker, body.size()) != nullptr) {
+  if (body.size() < kMinBody) {
     return std::nullopt;
   }
-  auto layout = rawjson::scanObject(body);
+  std::vector<rawjson::Span> elements; // of the conversation, found in the same pass
+  auto layout = rawjson::scanObject(body, {"messages", "input"}, &elements);
   if (!layout) {
     return std::nullopt;
   }
-  struct Cut {
-    std::size_t begin;
-    std::size_t end;
-  };
-  std::vector<Cut> cuts;
+  std::vector<rawjson::Span> cuts;
+  std::size_t next = 0;
   for (const auto& m : layout->members) {
-    std::string_view value = body.substr(m.value_begin, m.value_end - m.value_begin);
-    if (value.size() < kMinPart) {
-      continue;
-    }
-    if (isConversation(m.key) && value.front() == '[') {
-      auto elements = rawjson::scanArray(value);
-      if (!elements) {
-        return std::nullopt;
-      }
-      for (const auto& e : *elements) {
-        if (e.end - e.begin >= kMinPart) {
-          cuts.push_back({m.value_begin + e.begin, m.value_begin + e.end});
+    if (isConversation(m.key) && body[m.value_begin] == '[') {
+      for (; next < elements.size() && elements[next].begin < m.value_end; ++next) {
+        if (elements[next].end - elements[next].begin >= kMinElement) {
+          cuts.push_back(elements[next]);
         }
       }
-      continue;
+    } else if (m.value_end - m.value_begin >= kMinPart) {
+      cuts.push_back({m.value_begin, m.value_end});
     }
-    cuts.push_back({m.value_begin, m.value_end});
   }
   if (cuts.empty()) {
     return std::nullopt;
@@ -73,8 +54,6 @@ std::optional<Split> split(std::string_view body) {
   }
   s.skeleton.reserve(kept);
   s.parts.reserve(cuts.size());
-  s.refs.reserve(cuts.size() * 35 + 2);
-  s.refs.push_back('[');
   std::size_t at = 0;
   for (const auto& c : cuts) {
     s.skeleton.append(body.substr(at, c.begin - at));
@@ -82,37 +61,47 @@ std::optional<Split> split(std::string_view body) {
     at = c.end;
     Part p{body.substr(c.begin, c.end - c.begin), {}};
     p.hash = hashOf(p.body);
-    s.refs += s.parts.empty() ? "\"" : ",\"";
-    s.refs += p.hash.hex();
-    s.refs.push_back('"');
     s.parts.push_back(p);
   }
   s.skeleton.append(body.substr(at));
-  s.refs.push_back(']');
+  // A marker byte of the body's own (not valid JSON text, but a body is stored as sent) would be taken
+  // for a part: such a body stays whole. Only the skeleton matters; the parts are stored as they are.
+  if (static_cast<std::size_t>(std::count(s.skeleton.begin(), s.skeleton.end(), kMarker)) != s.parts.size()) {
+    return std::nullopt;
+  }
   return s;
 }
 
-std::optional<std::vector<std::string>> parseRefs(std::string_view refs) {
-  // Our own format, written by split(): ["<32 hex>", ...] without spaces.
-  std::vector<std::string> out;
+std::string formatRefs(const std::vector<std::int64_t>& keys) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    out += i == 0 ? "" : ",";
+    out += std::to_string(keys[i]);
+  }
+  out += "]";
+  return out;
+}
+
+std::optional<std::vector<std::int64_t>> parseRefs(std::string_view refs) {
+  // Our own format (formatRefs): [k, ...], no spaces, each a non-negative integer.
+  std::vector<std::int64_t> out;
   if (refs.size() < 2 || refs.front() != '[' || refs.back() != ']') {
     return std::nullopt;
   }
-  std::size_t i = 1;
-  while (i < refs.size() - 1) {
-    if (refs[i] != '"') {
+  refs = refs.substr(1, refs.size() - 2);
+  while (!refs.empty()) {
+    std::int64_t key = 0;
+    auto [end, ec] = std::from_chars(refs.data(), refs.data() + refs.size(), key);
+    if (ec != std::errc() || key < 0) {
       return std::nullopt;
     }
-    auto close = refs.find('"', i + 1);
-    if (close == std::string_view::npos || close >= refs.size() - 1) {
-      return std::nullopt;
-    }
-    out.emplace_back(refs.substr(i + 1, close - i - 1));
-    i = close + 1;
-    if (refs[i] == ',') {
-      ++i;
-    } else if (i != refs.size() - 1) {
-      return std::nullopt;
+    out.push_back(key);
+    refs.remove_prefix(static_cast<std::size_t>(end - refs.data()));
+    if (!refs.empty()) {
+      if (refs.front() != ',' || refs.size() == 1) {
+        return std::nullopt;
+      }
+      refs.remove_prefix(1);
     }
   }
   return out;

@@ -462,11 +462,11 @@ public:
     }
     if (parts) {
       clause += fmt::format(
-          " OR (input_parts IS NOT NULL AND EXISTS (SELECT 1 FROM {} WHERE {} IN (SELECT hash FROM log_parts WHERE "
+          " OR (input_parts IS NOT NULL AND EXISTS (SELECT 1 FROM {} WHERE {} IN (SELECT key FROM log_parts WHERE "
           "body {} ? ESCAPE '\\')))",
           d_ == Dialect::Postgres ? "json_array_elements_text(input_parts::json) AS j(h)"
                                   : "json_each(input_parts) AS j",
-          d_ == Dialect::Postgres ? "j.h" : "j.value", like);
+          d_ == Dialect::Postgres ? "j.h::bigint" : "j.value", like);
       w_.params.emplace_back(pattern);
     }
     clause += ")";

@@ -220,9 +220,13 @@ LogRowView::LogRowView(const obs::RequestRecord& rec) {
     split_ = parts::split(*row_.input);
     if (split_) {
       row_.input = split_->skeleton;
-      row_.input_parts = split_->refs;
     }
   }
+}
+
+void LogRowView::setPartKeys(const std::vector<std::int64_t>& keys) {
+  refs_ = parts::formatRefs(keys);
+  row_.input_parts = refs_;
 }
 
 const std::vector<parts::Part>& LogRowView::parts() const {

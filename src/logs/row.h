@@ -73,10 +73,13 @@ public:
   const BasicLogRow<std::string_view>& row() const { return row_; }
   // The parts of a split request body (row().input is then the skeleton), views of the record's body.
   const std::vector<parts::Part>& parts() const;
+  // The keys under which the parts are stored (LogStore::storeParts), in their order.
+  void setPartKeys(const std::vector<std::int64_t>& keys);
 
 private:
   BasicLogRow<std::string_view> row_;
   std::optional<parts::Split> split_;
+  std::string refs_;
   std::string model_;
   std::optional<std::string> output_;
   std::string attempts_;

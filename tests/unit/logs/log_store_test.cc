@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 
 #include <sqlite3.h>
@@ -470,7 +471,13 @@ TEST_F(LogStoreTest, AConversationsRepeatedPartsAreStoredOnce) {
 
   // Deleting records removes the parts no remaining record uses, once they are older than a writer
   // could still be using (ts set back here), and keeps the others.
-  sqliteExec(path, "UPDATE log_parts SET ts = 0");
+  // The parts as if written 30 minutes ago: their keys (the time they were written) moved back, and
+  // the rows' references with them.
+  constexpr std::int64_t kBack = std::int64_t{30 * 60 * 1000} << kKeySeqBits;
+  sqliteExec(path, fmt::format("UPDATE log_parts SET key = key - {0}; UPDATE logs SET input_parts = (SELECT "
+                               "json_group_array(value - {0}) FROM json_each(logs.input_parts)) WHERE input_parts "
+                               "IS NOT NULL",
+                               kBack));
   auto removed = store_->remove({turns[3].id, again.id});
   ASSERT_TRUE(removed);
   EXPECT_EQ(*removed, 2);
@@ -479,8 +486,11 @@ TEST_F(LogStoreTest, AConversationsRepeatedPartsAreStoredOnce) {
   got = store_->get(turns[2].id);
   ASSERT_TRUE(got && *got);
   EXPECT_EQ((*got)->input, turns[2].request_content);
-  // Retention removes parts unused since well before its cutoff.
-  auto old = store_->removeOlderThan(1796608342699 + 1 + LogStore::kPartRefreshMs * 2);
+  // Retention removes the parts written well before its cutoff (a part in use is written again).
+  auto now_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
+  auto old = store_->removeOlderThan(now_ms);
   ASSERT_TRUE(old);
   EXPECT_EQ(*old, 3);
   EXPECT_EQ(sqliteNames(path, "SELECT COUNT(*) FROM log_parts"), std::vector<std::string>{"0"});

@@ -45,7 +45,7 @@ TEST(LogQuery, EveryFilterBecomesAClauseWithParameters) {
                    "<= ? AND latency >= ? AND latency <= ? AND total_tokens >= ? AND total_tokens <= ? AND cost >= ? "
                    "AND cost <= ? AND (input LIKE ? ESCAPE '\\' OR output LIKE ? ESCAPE '\\' OR error LIKE ? ESCAPE "
                    "'\\' OR (input_parts IS NOT NULL AND EXISTS (SELECT 1 FROM json_each(input_parts) AS j WHERE "
-                   "j.value IN (SELECT hash FROM log_parts WHERE body LIKE ? ESCAPE '\\'))))");
+                   "j.value IN (SELECT key FROM log_parts WHERE body LIKE ? ESCAPE '\\'))))");
   ASSERT_EQ(w.params.size(), 17U);
   EXPECT_EQ(std::get<std::string>(w.params[16]), "%50\\%\\_off\\\\%");
   EXPECT_EQ(std::get<std::string>(w.params[0]), "azure");
@@ -56,7 +56,7 @@ TEST(LogQuery, EveryFilterBecomesAClauseWithParameters) {
   EXPECT_EQ(logOrderBy(*q), " ORDER BY (cost IS NULL) ASC, cost ASC, id ASC");
   auto pg = logWhere(*q, Dialect::Postgres);
   EXPECT_NE(pg.sql.find("input ILIKE ?"), std::string::npos);
-  EXPECT_NE(pg.sql.find("json_array_elements_text(input_parts::json) AS j(h) WHERE j.h IN (SELECT hash FROM "
+  EXPECT_NE(pg.sql.find("json_array_elements_text(input_parts::json) AS j(h) WHERE j.h::bigint IN (SELECT key FROM "
                         "log_parts WHERE body ILIKE ?"),
             std::string::npos);
 }
