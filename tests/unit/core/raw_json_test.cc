@@ -66,11 +66,11 @@ TEST(RawJson, FindsTheElementsOfAnArray) {
   EXPECT_FALSE(scanArray("[1,").ok());
 }
 
-// Strings are skipped 16 bytes at a time: quotes and escapes at every offset of a block, and strings
-// that end (or are cut off) in the last, shorter block.
+// Strings are skipped 16 (or 32) bytes at a time: quotes and escapes at every offset of a block, and
+// strings that end (or are cut off) in the last, shorter block.
 TEST(RawJson, LongStringsWithEscapesAtEveryOffset) {
-  for (std::size_t at = 0; at < 40; ++at) {
-    std::string s(40, 'x');
+  for (std::size_t at = 0; at < 120; ++at) {
+    std::string s(120, 'x');
     s.insert(at, "\\\"");
     std::string doc = R"({"k":")" + s + R"(","model":"m"})";
     auto layout = scanObject(doc);
