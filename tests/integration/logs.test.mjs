@@ -9,17 +9,10 @@ import path from 'node:path';
 import { startGateway, startFakeUpstream, request, cleanup, waitFor, REPO_ROOT } from './lib/harness.mjs';
 import { azureAndAnthropic, azureEnv } from './lib/configs.mjs';
 import { connectWs } from './lib/ws.mjs';
-import { agentTurns } from './lib/agent_turns.mjs';
+import { agentTurns, sendTurns } from './lib/agent_turns.mjs';
+import { haveSqlite3 } from './lib/logs_sql.mjs';
 import { execFileSync } from 'node:child_process';
 
-const haveSqlite3 = (() => {
-  try {
-    execFileSync('sqlite3', ['-version']);
-    return true;
-  } catch {
-    return false;
-  }
-})();
 const PRICES = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'data/pricing.json'), 'utf8')).models;
 const VK = 'sk-bf-logs-0123456789abcdefghijklmnopqrstu';
 const SECRETS = ['azure-fake-key', 'sk-ant-fake', VK, 'Bearer'];
@@ -134,12 +127,7 @@ test('a coding agent\'s large request is stored whole; an answer over 1 MiB is s
 
 test('a coding agent\'s conversation: what its turns repeat is stored once; every turn reads back whole and is found by content', { skip: !haveSqlite3 && 'sqlite3 CLI not installed' }, async () => {
   const turns = agentTurns('sqlite', 3);
-  const ids = [];
-  for (const body of turns) {
-    const r = await messages(body);
-    assert.equal(r.status, 200, r.text);
-    ids.push(r.headers['x-request-id']);
-  }
+  const ids = await sendTurns(turns, messages);
   for (let t = 0; t < turns.length; t++) {
     assert.deepEqual((await recordOf(ids[t])).input, { model: 'claude-sonnet-4-6', max_tokens: 64, ...turns[t] });
   }

@@ -7,7 +7,7 @@ import { startGateway, startFakeUpstream, request, cleanup, waitFor } from './li
 import { azureAndAnthropic, azureEnv } from './lib/configs.mjs';
 import { startPostgres, havePostgres } from './lib/postgres.mjs';
 import { insertLogRowSql } from './lib/logs_sql.mjs';
-import { agentTurns } from './lib/agent_turns.mjs';
+import { agentTurns, sendTurns } from './lib/agent_turns.mjs';
 
 let up;
 let pg;
@@ -91,12 +91,7 @@ test('filters, sorting, paging, stats, histogram, filter data and DELETE on Post
 
 test('a coding agent\'s conversation on PostgreSQL: repeated parts stored once, turns read back whole and found', { skip }, async () => {
   const turns = agentTurns('pg', 3);
-  const ids = [];
-  for (const body of turns) {
-    const r = await messages(body);
-    assert.equal(r.status, 200, r.text);
-    ids.push(r.headers['x-request-id']);
-  }
+  const ids = await sendTurns(turns, messages);
   for (let t = 0; t < turns.length; t++) {
     let rec;
     await waitFor(async () => (rec = await api(`/api/logs/${ids[t]}`)).status === 200);

@@ -10,18 +10,10 @@ import path from 'node:path';
 import { startGateway, startFakeUpstream, request, cleanup, waitFor, onCleanup } from './lib/harness.mjs';
 import { azureAndAnthropic, azureEnv } from './lib/configs.mjs';
 import { connectWs } from './lib/ws.mjs';
-import { insertLogRowSql } from './lib/logs_sql.mjs';
+import { insertLogRowSql, haveSqlite3 } from './lib/logs_sql.mjs';
 
 after(cleanup);
 
-const haveSqlite3 = (() => {
-  try {
-    execFileSync('sqlite3', ['-version']);
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 async function gateway(client = {}, env = {}, top = {}, appDir = undefined) {
   const up = await startFakeUpstream();

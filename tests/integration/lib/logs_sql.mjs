@@ -2,6 +2,18 @@
 // `logs` table with the given id and start time (unix ms).
 // `byTime`: the SQLite layout keyed by time (a new logs.db), whose rowid `key` is the start
 // millisecond shifted left 20 bits plus a sequence number, as the writer stores it.
+import { execFileSync } from 'node:child_process';
+
+// Whether the sqlite3 CLI is installed (tests that read or plant rows in logs.db skip without it).
+export const haveSqlite3 = (() => {
+  try {
+    execFileSync('sqlite3', ['-version']);
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
 let seq = 0;
 export function insertLogRowSql(id, tsMs, { byTime = false } = {}) {
   const cols = ['id', 'ts', 'object', 'provider', 'model', 'served_model', 'deployment', 'key_id', 'key_name', 'vk_id', 'vk_name',
