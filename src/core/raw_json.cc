@@ -219,19 +219,6 @@ Result<ObjectLayout> scanObject(std::string_view t, std::initializer_list<std::s
   }
 }
 
-Result<std::vector<Span>> scanArray(std::string_view t) {
-  std::vector<Span> out;
-  std::size_t i = skipSpace(t, 0);
-  if (i >= t.size() || t[i] != '[') {
-    return Error::invalidRequest("expected a JSON array");
-  }
-  std::size_t end = arrayElements(t, i, out);
-  if (end == std::string_view::npos || skipSpace(t, end) != t.size()) {
-    return Error::invalidRequest("malformed JSON array");
-  }
-  return out;
-}
-
 std::string applyEdits(std::string_view t, const ObjectLayout& layout, const std::vector<Edit>& edits) {
   std::string out;
   out.reserve(t.size() + 64);

@@ -1,5 +1,5 @@
 #pragma once
-// Byte-preserving edits of a JSON object's top-level members, and the spans of an array's elements.
+// Byte-preserving edits of a JSON object's top-level members (and where the elements of its array members are).
 //
 // Written by hand because no JSON library available here edits a document without re-serialising it:
 // the passthrough path must change `model` and drop gateway-only fields while leaving every other byte
@@ -40,10 +40,6 @@ struct Span {
 // arrays, appended to `elements` (offsets in `text`, in order).
 Result<ObjectLayout> scanObject(std::string_view text, std::initializer_list<std::string_view> array_keys,
                                 std::vector<Span>* elements);
-
-// Finds the elements of a JSON array (leading and trailing space allowed; elements are skipped
-// structurally, not validated, as in scanObject).
-Result<std::vector<Span>> scanArray(std::string_view text);
 
 struct Edit {
   std::string_view key;

@@ -3,10 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <atomic>
-#include <chrono>
 #include <cmath>
-#include <map>
 #include <type_traits>
 
 #include "obs/ids.h"
@@ -180,20 +177,6 @@ void values(const McpRow& r, std::vector<SqlValue>& out) {
               view(r.status), opt(r.error), r.latency_ms, opt(r.arguments), opt(r.result), view(r.trace_id)});
 }
 
-const std::string& text(const Db::Row& row, std::size_t i) {
-  static const std::string kEmpty;
-  return row[i] ? *row[i] : kEmpty;
-}
-std::int64_t integer(const Db::Row& row, std::size_t i) {
-  if (!row[i] || row[i]->empty()) {
-    return 0;
-  }
-  try {
-    return std::stoll(*row[i]);
-  } catch (const std::exception&) {
-    return static_cast<std::int64_t>(std::llround(std::stod(*row[i])));
-  }
-}
 double real(const Db::Row& row, std::size_t i) {
   return row[i] && !row[i]->empty() ? std::stod(*row[i]) : 0.0;
 }
@@ -204,33 +187,33 @@ std::optional<double> optReal(const Db::Row& row, std::size_t i) {
 LogRow logFrom(const Db::Row& row) {
   LogRow r;
   std::size_t i = 0;
-  r.id = text(row, i++);
-  r.ts_ms = integer(row, i++);
+  r.id = cellText(row, i++);
+  r.ts_ms = cellInteger(row, i++);
   for (auto* s : {&r.object, &r.provider, &r.model, &r.served_model, &r.deployment, &r.key_id, &r.key_name, &r.vk_id,
                   &r.vk_name, &r.team_id, &r.team_name, &r.customer_id, &r.customer_name}) {
-    *s = text(row, i++);
+    *s = cellText(row, i++);
   }
-  r.retries = static_cast<int>(integer(row, i++));
-  r.fallback_index = static_cast<int>(integer(row, i++));
-  r.status = text(row, i++);
-  r.status_code = static_cast<int>(integer(row, i++));
+  r.retries = static_cast<int>(cellInteger(row, i++));
+  r.fallback_index = static_cast<int>(cellInteger(row, i++));
+  r.status = cellText(row, i++);
+  r.status_code = static_cast<int>(cellInteger(row, i++));
   r.error = row[i++];
   r.latency_ms = real(row, i++);
   r.ttft_ms = optReal(row, i++);
-  r.stream = integer(row, i++) != 0;
-  r.stop_reason = text(row, i++);
+  r.stream = cellInteger(row, i++) != 0;
+  r.stop_reason = cellText(row, i++);
   for (auto* n :
        {&r.prompt_tokens, &r.completion_tokens, &r.cache_read_tokens, &r.cache_write_tokens, &r.total_tokens}) {
-    *n = integer(row, i++);
+    *n = cellInteger(row, i++);
   }
   r.cost = optReal(row, i++);
-  r.trace_id = text(row, i++);
+  r.trace_id = cellText(row, i++);
   if (row.size() > kSummaryColumns) {
     r.input = row[i++];
     r.output = row[i++];
     r.output_raw = row[i++];
-    r.attempts = text(row, i++);
-    r.labels = text(row, i++);
+    r.attempts = cellText(row, i++);
+    r.labels = cellText(row, i++);
     r.input_parts = row[i++];
   }
   return r;
@@ -239,16 +222,16 @@ LogRow logFrom(const Db::Row& row) {
 McpRow mcpFrom(const Db::Row& row) {
   McpRow r;
   std::size_t i = 0;
-  r.id = text(row, i++);
-  r.ts_ms = integer(row, i++);
+  r.id = cellText(row, i++);
+  r.ts_ms = cellInteger(row, i++);
   for (auto* s : {&r.client, &r.tool, &r.session_id, &r.vk_id, &r.vk_name, &r.status}) {
-    *s = text(row, i++);
+    *s = cellText(row, i++);
   }
   r.error = row[i++];
   r.latency_ms = real(row, i++);
   r.arguments = row[i++];
   r.result = row[i++];
-  r.trace_id = text(row, i++);
+  r.trace_id = cellText(row, i++);
   return r;
 }
 
@@ -278,14 +261,14 @@ Result<Layout> LogStore::existingLayout() {
   if (!table) {
     return table.error();
   }
-  if (integer(table->at(0), 0) == 0) {
+  if (cellInteger(table->at(0), 0) == 0) {
     return Layout::ByTime;
   }
   auto key = db_->query("SELECT COUNT(*) FROM pragma_table_info('logs') WHERE name = 'key'", {});
   if (!key) {
     return key.error();
   }
-  return integer(key->at(0), 0) > 0 ? Layout::ByTime : Layout::ById;
+  return cellInteger(key->at(0), 0) > 0 ? Layout::ByTime : Layout::ById;
 }
 
 Result<Ok> LogStore::migrate() {
@@ -343,30 +326,7 @@ Result<Ok> LogStore::migrate() {
   return db_->commit();
 }
 
-Result<Ok> LogStore::addPartsColumn() {
-  if (db_->dialect() == Dialect::Postgres) {
-    return db_->script("ALTER TABLE logs ADD COLUMN IF NOT EXISTS input_parts TEXT");
-  }
-  auto has = db_->query("SELECT COUNT(*) FROM pragma_table_info('logs') WHERE name = 'input_parts'", {});
-  if (!has) {
-    return has.error();
-  }
-  if (integer(has->at(0), 0) > 0) {
-    return Ok{};
-  }
-  return db_->script("ALTER TABLE logs ADD COLUMN input_parts TEXT");
-}
-
 namespace {
-
-std::int64_t nowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-// When the orphan sweep asked for by a deletion is due (0: none asked). One per process: the writer's
-// store runs what the query thread's store asked for.
-std::atomic<std::int64_t> g_orphan_sweep_due_ms{0};
 
 const BasicLogRow<std::string>& rowOf(const LogRow& r) {
   return r;
@@ -409,7 +369,7 @@ Result<Ok> LogStore::insertChunk(const Rows& rows, std::size_t first, std::size_
     if (!holder) {
       return holder.error();
     }
-    if (!holder->empty() && text(holder->front(), 0) == row.id) {
+    if (!holder->empty() && cellText(holder->front(), 0) == row.id) {
       continue;
     }
     for (int attempt = 0;; ++attempt) {
@@ -431,46 +391,11 @@ Result<Ok> LogStore::insertChunk(const Rows& rows, std::size_t first, std::size_
   return Ok{};
 }
 
-Result<Ok> LogStore::storeParts(LogRowView& row, std::int64_t now_ms) {
-  if (row.parts().empty()) {
-    return Ok{};
-  }
-  std::vector<std::int64_t> keys;
-  keys.reserve(row.parts().size());
-  for (const auto& p : row.parts()) {
-    auto seen = known_parts_.find(p.hash);
-    if (seen != known_parts_.end() && seen->second.written_ms >= now_ms - kPartRefreshMs) {
-      keys.push_back(seen->second.key); // stored by this store lately: see kPartRefreshMs
-      continue;
-    }
-    if (known_parts_.size() >= kMaxKnownParts) {
-      known_parts_.clear();
-    }
-    for (int attempt = 0;; ++attempt) {
-      if (attempt == 64) {
-        return Error::internal("request log: no free key for a shared part");
-      }
-      std::int64_t key = nextKey(now_ms);
-      auto stored = db_->execute(insert_part_, {key, p.body});
-      if (!stored) {
-        return stored.error();
-      }
-      if (*stored == 1) { // else the key is taken (another writer): the next one
-        keys.push_back(key);
-        known_parts_[p.hash] = {key, now_ms};
-        break;
-      }
-    }
-  }
-  row.setPartKeys(keys);
-  return Ok{};
-}
-
 template <class Rows> Result<Ok> LogStore::appendRows(Rows& logs, const std::vector<McpRow>& mcp) {
   std::vector<SqlValue> params;
   params.reserve(kRowsPerInsert * (std::size(kLogColumns) + 1));
   if constexpr (std::is_same_v<Rows, std::deque<LogRowView>>) {
-    auto now_ms = nowMs();
+    auto now_ms = unixNowMs();
     for (auto& row : logs) {
       if (auto r = storeParts(row, now_ms); !r) {
         return r;
@@ -541,7 +466,7 @@ Result<LogPage> LogStore::list(const LogQuery& q) {
     return count.error();
   }
   LogPage page;
-  page.total = integer(count->at(0), 0);
+  page.total = cellInteger(count->at(0), 0);
   auto rows = db_->query(fmt::format("SELECT {} FROM logs{}{} LIMIT ? OFFSET ?",
                                      columnList(kLogColumns, kSummaryColumns), w.sql, logOrderBy(q, layout_)),
                          withPaging(w.params, q.limit, q.offset));
@@ -578,45 +503,6 @@ Result<std::optional<LogRow>> LogStore::get(const std::string& id) {
   return std::optional<LogRow>(std::move(row));
 }
 
-Result<Ok> LogStore::joinParts(LogRow& row) {
-  if (!row.input_parts || !row.input) {
-    return Ok{};
-  }
-  auto keys = parts::parseRefs(*row.input_parts);
-  row.input_parts.reset();
-  if (!keys) {
-    return Ok{}; // not ours: the skeleton is shown as stored
-  }
-  std::map<std::int64_t, std::optional<std::string>> found;
-  std::vector<SqlValue> params;
-  std::string marks;
-  for (std::size_t i = 0; i < keys->size(); ++i) {
-    if (found.emplace((*keys)[i], std::nullopt).second) {
-      marks += params.empty() ? "?" : ", ?";
-      params.emplace_back((*keys)[i]);
-    }
-    if (params.size() == 200 || (i + 1 == keys->size() && !params.empty())) {
-      auto rows = db_->query(fmt::format("SELECT key, body FROM log_parts WHERE key IN ({})", marks), params);
-      if (!rows) {
-        return rows.error();
-      }
-      for (const auto& r : *rows) {
-        found[integer(r, 0)] = text(r, 1);
-      }
-      params.clear();
-      marks.clear();
-    }
-  }
-  std::vector<const std::string*> bodies;
-  bodies.reserve(keys->size());
-  for (auto k : *keys) {
-    const auto& body = found[k];
-    bodies.push_back(body ? &*body : nullptr);
-  }
-  row.input = parts::join(*row.input, bodies);
-  return Ok{};
-}
-
 Result<Ok> LogStore::percentiles(const std::string& table, const Where& w, LogStats& s) {
   // Nearest rank: the smallest value with at least p of the values at or below it. One sort for the
   // three ranks (no index on latency: see migrate()).
@@ -637,7 +523,7 @@ Result<Ok> LogStore::percentiles(const std::string& table, const Where& w, LogSt
     return rows.error();
   }
   for (const auto& r : *rows) {
-    auto rn = integer(r, 0);
+    auto rn = cellInteger(r, 0);
     for (int i = 0; i < 3; ++i) {
       if (ranks[i] == rn) {
         *dst[i] = real(r, 1);
@@ -658,13 +544,13 @@ Result<LogStats> LogStore::stats(const LogQuery& q) {
   }
   const auto& r = rows->at(0);
   LogStats s;
-  s.total = integer(r, 0);
-  s.success = integer(r, 1);
+  s.total = cellInteger(r, 0);
+  s.success = cellInteger(r, 1);
   s.errors = s.total - s.success;
   s.average_latency = real(r, 2);
-  s.total_tokens = integer(r, 3);
-  s.prompt_tokens = integer(r, 4);
-  s.completion_tokens = integer(r, 5);
+  s.total_tokens = cellInteger(r, 3);
+  s.prompt_tokens = cellInteger(r, 4);
+  s.completion_tokens = cellInteger(r, 5);
   s.cost = real(r, 6);
   if (s.total > 0) {
     if (auto p = percentiles("logs", w, s); !p) {
@@ -687,13 +573,13 @@ Result<std::vector<Point>> LogStore::points(const LogQuery& q) {
   out.reserve(rows->size());
   for (const auto& r : *rows) {
     Point p;
-    p.ts_ms = integer(r, 0);
-    p.error = text(r, 1) != "success";
-    p.provider = text(r, 2);
-    p.model = text(r, 3);
-    p.prompt_tokens = integer(r, 4);
-    p.completion_tokens = integer(r, 5);
-    p.total_tokens = integer(r, 6);
+    p.ts_ms = cellInteger(r, 0);
+    p.error = cellText(r, 1) != "success";
+    p.provider = cellText(r, 2);
+    p.model = cellText(r, 3);
+    p.prompt_tokens = cellInteger(r, 4);
+    p.completion_tokens = cellInteger(r, 5);
+    p.total_tokens = cellInteger(r, 6);
     p.cost = real(r, 7);
     p.latency = real(r, 8);
     out.push_back(std::move(p));
@@ -710,7 +596,7 @@ Result<FilterData> LogStore::filterData() {
       return rows.error();
     }
     for (const auto& r : *rows) {
-      dst->push_back(text(r, 0));
+      dst->push_back(cellText(r, 0));
     }
   }
   auto vks = db_->query("SELECT vk_id, MAX(vk_name) FROM logs WHERE vk_id <> '' GROUP BY vk_id ORDER BY vk_id", {});
@@ -718,7 +604,7 @@ Result<FilterData> LogStore::filterData() {
     return vks.error();
   }
   for (const auto& r : *vks) {
-    f.virtual_keys.emplace_back(text(r, 0), text(r, 1));
+    f.virtual_keys.emplace_back(cellText(r, 0), cellText(r, 1));
   }
   return f;
 }
@@ -769,47 +655,10 @@ Result<std::int64_t> LogStore::remove(const std::vector<std::string>& ids) {
   if (!n || *n == 0) {
     return n;
   }
-  // The parts only the removed records used go now, but for the recent ones (a writer may be about to
-  // use them again, see kPartRefreshMs): the writer sweeps again once they are old enough.
-  auto now_ms = nowMs();
-  if (auto r = removeOrphanParts(now_ms); !r) {
+  if (auto r = removeUnusedParts(); !r) {
     return r.error();
-  }
-  std::int64_t due = now_ms + 2 * kPartRefreshMs + 1000;
-  std::int64_t asked = g_orphan_sweep_due_ms.load();
-  while ((asked == 0 || asked < due) && !g_orphan_sweep_due_ms.compare_exchange_weak(asked, due)) {
   }
   return n;
-}
-
-Result<Ok> LogStore::removeOrphanParts(std::int64_t now_ms) {
-  const char* sql = db_->dialect() == Dialect::Postgres
-                        ? "DELETE FROM log_parts WHERE key < ? AND key NOT IN (SELECT j.h::bigint FROM logs, "
-                          "json_array_elements_text(logs.input_parts::json) AS j(h) WHERE logs.input_parts IS NOT NULL)"
-                        : "DELETE FROM log_parts WHERE key < ? AND key NOT IN (SELECT j.value FROM logs, "
-                          "json_each(logs.input_parts) AS j WHERE logs.input_parts IS NOT NULL)";
-  if (auto r = db_->execute(sql, {timeKey(now_ms - 2 * kPartRefreshMs)}); !r) {
-    return r.error();
-  }
-  return Ok{};
-}
-
-std::optional<std::int64_t> LogStore::orphanSweepDue() {
-  auto due = g_orphan_sweep_due_ms.load();
-  return due == 0 ? std::nullopt : std::optional<std::int64_t>(due);
-}
-
-Result<Ok> LogStore::sweepOrphanParts() {
-  auto due = g_orphan_sweep_due_ms.load();
-  auto now_ms = nowMs();
-  if (due == 0 || now_ms < due) {
-    return Ok{};
-  }
-  if (auto r = removeOrphanParts(now_ms); !r) {
-    return r;
-  }
-  g_orphan_sweep_due_ms.compare_exchange_strong(due, 0);
-  return Ok{};
 }
 
 Result<McpPage> LogStore::listMcp(const McpQuery& q) {
@@ -819,7 +668,7 @@ Result<McpPage> LogStore::listMcp(const McpQuery& q) {
     return count.error();
   }
   McpPage page;
-  page.total = integer(count->at(0), 0);
+  page.total = cellInteger(count->at(0), 0);
   auto rows = db_->query(
       fmt::format("SELECT {} FROM mcp_logs{}{} LIMIT ? OFFSET ?", columnList(kMcpColumns), w.sql, mcpOrderBy(q)),
       withPaging(w.params, q.limit, q.offset));
@@ -842,8 +691,8 @@ Result<LogStats> LogStore::mcpStats(const McpQuery& q) {
   }
   const auto& r = rows->at(0);
   LogStats s;
-  s.total = integer(r, 0);
-  s.success = integer(r, 1);
+  s.total = cellInteger(r, 0);
+  s.success = cellInteger(r, 1);
   s.errors = s.total - s.success;
   s.average_latency = real(r, 2);
   if (s.total > 0) {

@@ -1,6 +1,6 @@
 #pragma once
-// The request log's tables (`logs`, `mcp_logs`) over a Db: batch inserts, filtered pages, one record,
-// aggregates, deletes and retention. Blocking: used on the writer thread (inserts, retention) and on
+// The request log's tables (`logs`, `mcp_logs`, `log_parts`: log_store_parts.cc) over a Db: batch inserts, filtered
+// pages, one record, aggregates, deletes and retention. Blocking: used on the writer thread (inserts, retention) and on
 // the query thread (everything else), each with its own Db connection.
 
 #include <cstdint>
@@ -134,6 +134,8 @@ private:
   Result<Ok> storeParts(LogRowView& row, std::int64_t now_ms);
   // A row read back with a split body gets it whole again.
   Result<Ok> joinParts(LogRow& row);
+  // After a deletion: removes the parts no row names but the recent ones, and asks for a later sweep.
+  Result<Ok> removeUnusedParts();
   Result<Ok> removeOrphanParts(std::int64_t now_ms);
 
   std::unique_ptr<Db> db_;

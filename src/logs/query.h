@@ -3,6 +3,7 @@
 // the URL into a filter, and the filter turned into SQL (a WHERE clause with `?` placeholders and its
 // parameters, plus the ORDER BY). Every bad parameter is an invalid_request error naming it.
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -89,6 +90,12 @@ constexpr int kKeySeqBits = 20;
 constexpr std::int64_t timeKey(std::int64_t unix_ms) {
   constexpr std::int64_t kMaxMs = std::int64_t{1} << 42;
   return (unix_ms < 0 ? 0 : unix_ms > kMaxMs ? kMaxMs : unix_ms) << kKeySeqBits;
+}
+
+// Now, unix milliseconds (the clock of keys and request times).
+inline std::int64_t unixNowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 Where logWhere(const LogQuery& q, Dialect d, Layout layout = Layout::ById);

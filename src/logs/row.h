@@ -56,7 +56,7 @@ template <class Text> struct BasicLogRow {
   Text attempts = "[]";           // JSON array; fields equal to the record's own are left out
   Text labels = "{}";             // JSON object
   // Set when `input` is a skeleton whose large parts are stored once in `log_parts` (logs/parts.h):
-  // their hashes, in order. LogStore::get() joins them back; an API response never shows it.
+  // their keys there, in order (a JSON array). LogStore::get() joins them back; an API response never shows it.
   std::optional<Text> input_parts;
 };
 using LogRow = BasicLogRow<std::string>;

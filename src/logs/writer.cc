@@ -66,15 +66,6 @@ void LogWriter::push(Item item) {
   cv_.notify_one();
 }
 
-namespace {
-
-std::int64_t nowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-} // namespace
-
 void LogWriter::run() {
   auto next_retention = std::chrono::steady_clock::now();
   std::unique_lock lk(mu_);
@@ -85,7 +76,7 @@ void LogWriter::run() {
       lk.lock();
       next_retention = std::chrono::steady_clock::now() + opts_.retention_interval;
     }
-    if (auto due = LogStore::orphanSweepDue(); due && nowMs() >= *due) {
+    if (auto due = LogStore::orphanSweepDue(); due && unixNowMs() >= *due) {
       lk.unlock();
       if (auto r = store_->sweepOrphanParts(); !r) {
         spdlog::error("request log: removing unused shared parts failed: {}", r.error().message);
@@ -117,7 +108,7 @@ void LogWriter::run() {
     auto wake = next_retention;
     if (auto due = LogStore::orphanSweepDue()) {
       wake = std::min(wake, std::chrono::steady_clock::now() +
-                                std::chrono::milliseconds(std::max<std::int64_t>(*due - nowMs() + 1, 0)));
+                                std::chrono::milliseconds(std::max<std::int64_t>(*due - unixNowMs() + 1, 0)));
     }
     cv_.wait_until(lk, wake, [&] { return stopping_ || !queue_.empty(); });
   }
@@ -176,7 +167,7 @@ void LogWriter::enforceRetention() {
   if (days <= 0) {
     return;
   }
-  auto cutoff = nowMs() - static_cast<std::int64_t>(days) * 86400 * 1000;
+  auto cutoff = unixNowMs() - static_cast<std::int64_t>(days) * 86400 * 1000;
   auto r = store_->removeOlderThan(cutoff);
   if (!r) {
     spdlog::error("request log: retention cleanup failed: {}", r.error().message);

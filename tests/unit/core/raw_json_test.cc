@@ -52,18 +52,25 @@ TEST(RawJson, RejectsNonObjectsAndTruncation) {
   EXPECT_FALSE(scanObject("").ok());
 }
 
-TEST(RawJson, FindsTheElementsOfAnArray) {
-  std::string_view t = R"( [ {"a":[1,2]} , "x\"]" ,3,[] ] )";
-  auto spans = scanArray(t);
-  ASSERT_TRUE(spans.ok());
-  ASSERT_EQ(spans->size(), 4U);
-  EXPECT_EQ(t.substr((*spans)[0].begin, (*spans)[0].end - (*spans)[0].begin), R"({"a":[1,2]})");
-  EXPECT_EQ(t.substr((*spans)[1].begin, (*spans)[1].end - (*spans)[1].begin), R"("x\"]")");
-  EXPECT_EQ(t.substr((*spans)[3].begin, (*spans)[3].end - (*spans)[3].begin), "[]");
-  EXPECT_TRUE(scanArray("[]")->empty());
-  EXPECT_FALSE(scanArray("{}").ok());
-  EXPECT_FALSE(scanArray("[1 2]").ok());
-  EXPECT_FALSE(scanArray("[1,").ok());
+// The elements of the named array members, found in the same pass as the members.
+TEST(RawJson, FindsTheElementsOfNamedArrays) {
+  std::string_view t = R"({"a":[9], "messages": [ {"a":[1,2]} , "x\"]" ,3,[] ], "input":{"x":[1]}, "b":[] })";
+  std::vector<Span> spans;
+  auto layout = scanObject(t, {"messages", "input", "b"}, &spans);
+  ASSERT_TRUE(layout.ok());
+  ASSERT_EQ(layout->members.size(), 4U);
+  EXPECT_EQ(t.substr(layout->members[1].value_begin, layout->members[1].value_end - layout->members[1].value_begin),
+            R"([ {"a":[1,2]} , "x\"]" ,3,[] ])");
+  ASSERT_EQ(spans.size(), 4U) << "only the messages array's: \"a\" is not named, \"input\" is no array";
+  auto at = [&](std::size_t k) { return t.substr(spans[k].begin, spans[k].end - spans[k].begin); };
+  EXPECT_EQ(at(0), R"({"a":[1,2]})");
+  EXPECT_EQ(at(1), R"("x\"]")");
+  EXPECT_EQ(at(2), "3");
+  EXPECT_EQ(at(3), "[]");
+  for (std::string_view bad : {R"({"messages":[1 2]})", R"({"messages":[1,})", R"({"messages":[1,]})"}) {
+    spans.clear();
+    EXPECT_FALSE(scanObject(bad, {"messages"}, &spans).ok()) << bad;
+  }
 }
 
 // Strings are skipped 16 (or 32) bytes at a time: quotes and escapes at every offset of a block, and
