@@ -4,6 +4,7 @@
 #include <map>
 
 #include "core/sse.h"
+#include "logs/anthropic_fold.h"
 
 namespace hd::logs {
 
@@ -372,6 +373,13 @@ private:
 } // namespace
 
 std::optional<std::string> reconstructStream(std::string_view sse) {
+  if (auto folded = foldAnthropicRaw(sse)) {
+    return folded;
+  }
+  return reconstructStreamWithDocument(sse);
+}
+
+std::optional<std::string> reconstructStreamWithDocument(std::string_view sse) {
   // Most answers fit in the first block, on the stack: a heap block would be freed (and its pages
   // returned to the system) after every record.
   unsigned char first_block[64 * 1024];

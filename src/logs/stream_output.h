@@ -10,7 +10,10 @@
 
 namespace hd::logs {
 
-// The reconstructed message as JSON text; nullopt when `sse` holds neither format.
+// The reconstructed message as JSON text; nullopt when `sse` holds neither format. Anthropic streams in
+// Anthropic's layout are folded on their raw text (logs/anthropic_fold.h), anything else with a document.
 std::optional<std::string> reconstructStream(std::string_view sse);
+// The same, always with a document (the fallback; tests and the fuzz target compare the two).
+std::optional<std::string> reconstructStreamWithDocument(std::string_view sse);
 
 } // namespace hd::logs
