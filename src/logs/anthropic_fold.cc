@@ -7,18 +7,11 @@
 #include "core/json_write.h"
 #include "core/raw_json.h"
 #include "core/sse.h"
+#include "logs/anthropic_layout.h"
 
 namespace hd::logs {
 
 namespace {
-
-// Where a text field of a block comes from on the wire: its delta type and the block's member.
-struct TextField {
-  std::string_view delta_type;
-  std::string_view member;
-};
-constexpr TextField kTextFields[] = {
-    {"text_delta", "text"}, {"thinking_delta", "thinking"}, {"signature_delta", "signature"}};
 
 // Keys written twice make a document keep one of the values: left to the document fold.
 bool duplicateKeys(const rawjson::ObjectLayout& layout) {
@@ -127,31 +120,6 @@ void appendText(std::string& out, std::string_view key, std::string_view escaped
   out.push_back('"');
 }
 
-// A block index written as digits at `pos` (at most 9), which moves past them.
-std::optional<std::int64_t> indexAt(std::string_view data, std::size_t& pos) {
-  std::int64_t i = 0;
-  std::size_t digits = 0;
-  while (pos < data.size() && data[pos] >= '0' && data[pos] <= '9' && digits < 9) {
-    i = i * 10 + (data[pos++] - '0');
-    ++digits;
-  }
-  return digits > 0 ? std::optional<std::int64_t>(i) : std::nullopt;
-}
-
-// `"..."` with printable ASCII inside and no quote or backslash: its inside is its text, unescaped.
-bool plainAscii(std::string_view literal) {
-  if (literal.size() < 2 || literal.front() != '"' || literal.back() != '"') {
-    return false;
-  }
-  for (std::size_t k = 1; k + 1 < literal.size(); ++k) {
-    auto c = static_cast<unsigned char>(literal[k]);
-    if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
-      return false;
-    }
-  }
-  return true;
-}
-
 class Folder {
 public:
   // false: not handled here (the caller folds the stream with a document).
@@ -229,90 +197,46 @@ private:
   }
 
   bool blockStart(std::string_view data) {
-    constexpr std::string_view kHead = R"({"type":"content_block_start","index":)";
-    constexpr std::string_view kBlock = R"(,"content_block":)";
-    if (!data.starts_with(kHead) || !data.ends_with('}')) {
+    auto start = anthropic::blockStart(data);
+    if (!start || blocks_.contains(start->index) || !json::isValid(start->block)) {
       return false;
     }
-    std::size_t pos = kHead.size();
-    auto i = indexAt(data, pos);
-    if (!i || data.substr(pos, kBlock.size()) != kBlock) {
-      return false;
-    }
-    pos += kBlock.size();
-    auto block = data.substr(pos, data.size() - 1 - pos);
-    if (block.empty() || block.front() != '{' || blocks_.contains(*i) || !json::isValid(block)) {
-      return false;
-    }
-    auto raw = RawObject::of(block);
+    auto raw = RawObject::of(start->block);
     if (!raw) {
       return false;
     }
-    blocks_[*i].start = std::move(raw);
+    blocks_[start->index].start = std::move(raw);
     return true;
   }
 
   bool delta(std::string_view data) {
-    constexpr std::string_view kHead = R"({"type":"content_block_delta","index":)";
-    constexpr std::string_view kDelta = R"(,"delta":{"type":")";
-    if (!data.starts_with(kHead) || !data.ends_with("\"}}")) {
+    auto d = anthropic::delta(data);
+    if (!d) {
       return false;
     }
-    std::size_t pos = kHead.size();
-    auto i = indexAt(data, pos);
-    if (!i || data.substr(pos, kDelta.size()) != kDelta) {
-      return false;
-    }
-    pos += kDelta.size();
-    auto kind_end = data.find('"', pos);
-    if (kind_end == std::string_view::npos) {
-      return false;
-    }
-    auto kind = data.substr(pos, kind_end - pos);
-    std::string_view member = kind == "input_json_delta" ? "partial_json" : "";
-    for (const auto& f : kTextFields) {
-      if (kind == f.delta_type) {
-        member = f.member;
-      }
-    }
-    pos = kind_end + 1;
-    if (member.empty() || data.substr(pos, 2) != ",\"" || data.substr(pos + 2, member.size()) != member ||
-        data.substr(pos + 2 + member.size(), 2) != "\":") {
-      return false;
-    }
-    pos += 2 + member.size() + 2;
-    auto literal = data.substr(pos, data.size() - 2 - pos);
-    if (literal.size() < 2 || literal.front() != '"' || literal.back() != '"') {
-      return false;
-    }
-    auto& blk = blocks_[*i];
-    if (member == "partial_json") {
+    auto& blk = blocks_[d->index];
+    if (d->member == "partial_json") {
       if (blk.input) {
         return false; // after its content_block_stop
       }
       auto& joined = blk.partial_json ? *blk.partial_json : blk.partial_json.emplace();
-      if (plainAscii(literal)) {
-        joined.append(literal.substr(1, literal.size() - 2));
+      if (anthropic::plainAscii(d->literal)) {
+        joined.append(d->literal.substr(1, d->literal.size() - 2));
         return true;
       }
-      return json::appendUnquoted(joined, literal);
+      return json::appendUnquoted(joined, d->literal);
     }
     // Joining the escaped insides of two string literals gives the escaped inside of the joined text.
-    if (!plainAscii(literal) && !json::isValid(literal)) {
+    if (!anthropic::plainAscii(d->literal) && !json::isValid(d->literal)) {
       return false;
     }
-    blk.text(member).append(literal.substr(1, literal.size() - 2));
+    blk.text(d->member).append(d->literal.substr(1, d->literal.size() - 2));
     return true;
   }
 
   bool blockStop(std::string_view data) {
-    constexpr std::string_view kStop = R"({"type":"content_block_stop","index":)";
-    if (!data.starts_with(kStop)) {
-      return false;
-    }
-    std::size_t pos = kStop.size();
-    auto i = indexAt(data, pos);
-    if (!i || pos + 1 != data.size() || data[pos] != '}') {
+    auto i = anthropic::blockStop(data);
+    if (!i) {
       return false;
     }
     if (auto it = blocks_.find(*i); it != blocks_.end() && it->second.partial_json && !it->second.input) {

@@ -5,6 +5,7 @@
 
 #include "core/sse.h"
 #include "logs/anthropic_fold.h"
+#include "logs/anthropic_layout.h"
 
 namespace hd::logs {
 
@@ -67,16 +68,10 @@ public:
   // event is folded here with only its string parsed, as are the block stops, message_stop and pings
   // in that layout; false: anything else (the caller parses it whole).
   bool quick(std::string_view data, EventParser& parser) {
-    constexpr std::string_view kStop = R"({"type":"content_block_stop","index":)";
     if (data == R"({"type":"message_stop"})" || data == R"({"type":"ping"})") {
       return seen_; // nothing to fold (before message_start: not known to be Anthropic's yet)
     }
-    if (data.starts_with(kStop)) {
-      std::size_t pos = kStop.size();
-      auto i = indexAt(data, pos);
-      if (!i || pos + 1 != data.size() || data[pos] != '}') {
-        return false;
-      }
+    if (auto i = anthropic::blockStop(data)) {
       stop(*i);
       return true;
     }
@@ -160,47 +155,23 @@ public:
 
 private:
   bool delta(std::string_view data, EventParser& parser) {
-    constexpr std::string_view kHead = R"({"type":"content_block_delta","index":)";
-    constexpr std::string_view kDelta = R"(,"delta":{"type":")";
-    if (!data.starts_with(kHead) || !data.ends_with("\"}}")) {
+    auto d = anthropic::delta(data);
+    if (!d) {
       return false;
     }
-    std::size_t pos = kHead.size();
-    auto i = indexAt(data, pos);
-    if (!i || data.substr(pos, kDelta.size()) != kDelta) {
-      return false;
-    }
-    pos += kDelta.size();
-    auto kind_end = data.find('"', pos);
-    if (kind_end == std::string_view::npos) {
-      return false;
-    }
-    auto kind = data.substr(pos, kind_end - pos);
-    std::string_view field = kind == "text_delta"         ? "text"
-                             : kind == "input_json_delta" ? "partial_json"
-                             : kind == "thinking_delta"   ? "thinking"
-                             : kind == "signature_delta"  ? "signature"
-                                                          : "";
-    pos = kind_end + 1;
-    if (field.empty() || data.substr(pos, 2) != ",\"" || data.substr(pos + 2, field.size()) != field ||
-        data.substr(pos + 2 + field.size(), 2) != "\":") {
-      return false;
-    }
-    pos += 2 + field.size() + 2;
-    auto literal = data.substr(pos, data.size() - 2 - pos);
     std::string_view text;
     std::optional<js::string> decoded;
-    if (plainAscii(literal)) {
-      text = literal.substr(1, literal.size() - 2); // the string is its own text
-    } else if ((decoded = parser.string(literal))) {
+    if (anthropic::plainAscii(d->literal)) {
+      text = d->literal.substr(1, d->literal.size() - 2); // the string is its own text
+    } else if ((decoded = parser.string(d->literal))) {
       text = *decoded;
     } else {
       return false;
     }
-    if (field == "partial_json") {
-      partial_json_[*i] += text;
+    if (d->member == "partial_json") {
+      partial_json_[d->index] += text;
     } else {
-      append(block(*i), field, text);
+      append(block(d->index), d->member, text);
     }
     return true;
   }
@@ -212,29 +183,6 @@ private:
       block(i)["input"] = ec ? js::value(it->second, sp_) : std::move(input);
       partial_json_.erase(it);
     }
-  }
-  // A block index written as digits at `pos` (at most 9), which moves past them; nullopt: no digits there.
-  static std::optional<std::int64_t> indexAt(std::string_view data, std::size_t& pos) {
-    std::int64_t i = 0;
-    std::size_t digits = 0;
-    while (pos < data.size() && data[pos] >= '0' && data[pos] <= '9' && digits < 9) {
-      i = i * 10 + (data[pos++] - '0');
-      ++digits;
-    }
-    return digits > 0 ? std::optional<std::int64_t>(i) : std::nullopt;
-  }
-  // `"..."` with printable ASCII inside and no quote or backslash: a JSON string whose text is its inside.
-  static bool plainAscii(std::string_view literal) {
-    if (literal.size() < 2 || literal.front() != '"' || literal.back() != '"') {
-      return false;
-    }
-    for (std::size_t k = 1; k + 1 < literal.size(); ++k) {
-      auto c = static_cast<unsigned char>(literal[k]);
-      if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
-        return false;
-      }
-    }
-    return true;
   }
   static std::int64_t index(const js::object& ev) {
     const auto* i = ev.if_contains("index");
