@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <map>
 
+#include "core/json_check.h"
 #include "core/sse.h"
 #include "logs/anthropic_fold.h"
 #include "logs/anthropic_layout.h"
@@ -26,15 +27,6 @@ public:
       return std::nullopt;
     }
     return std::move(v->get_object());
-  }
-
-  // A JSON string literal (quotes included) -> its text; nullopt when `literal` is not exactly one string.
-  std::optional<js::string> string(std::string_view literal) {
-    auto v = value(literal);
-    if (!v || !v->is_string()) {
-      return std::nullopt;
-    }
-    return std::move(v->get_string());
   }
 
 private:
@@ -67,7 +59,7 @@ public:
   // Azure) in one layout: {"type":"content_block_delta","index":N,"delta":{"type":"K","F":"..."}}. Such an
   // event is folded here with only its string parsed, as are the block stops, message_stop and pings
   // in that layout; false: anything else (the caller parses it whole).
-  bool quick(std::string_view data, EventParser& parser) {
+  bool quick(std::string_view data) {
     if (data == R"({"type":"message_stop"})" || data == R"({"type":"ping"})") {
       return seen_; // nothing to fold (before message_start: not known to be Anthropic's yet)
     }
@@ -75,7 +67,7 @@ public:
       stop(*i);
       return true;
     }
-    return delta(data, parser);
+    return delta(data);
   }
 
   void event(js::object& ev) {
@@ -154,17 +146,16 @@ public:
   }
 
 private:
-  bool delta(std::string_view data, EventParser& parser) {
+  bool delta(std::string_view data) {
     auto d = anthropic::delta(data);
     if (!d) {
       return false;
     }
     std::string_view text;
-    std::optional<js::string> decoded;
     if (anthropic::plainAscii(d->literal)) {
       text = d->literal.substr(1, d->literal.size() - 2); // the string is its own text
-    } else if ((decoded = parser.string(d->literal))) {
-      text = *decoded;
+    } else if (decoded_.clear(); json::appendUnquoted(decoded_, d->literal)) {
+      text = decoded_;
     } else {
       return false;
     }
@@ -202,6 +193,7 @@ private:
   std::map<std::int64_t, js::object> blocks_;
   std::map<std::int64_t, std::string> partial_json_;
   std::optional<js::object> error_;
+  std::string decoded_; // a delta's text with its escapes decoded
   bool seen_ = false;
 };
 
@@ -342,7 +334,7 @@ std::optional<std::string> reconstructStreamWithDocument(std::string_view sse) {
     if (ev.data == "[DONE]") {
       return;
     }
-    if (!is_openai && anthropic.quick(ev.data, events)) {
+    if (!is_openai && anthropic.quick(ev.data)) {
       is_anthropic = true;
       return;
     }
