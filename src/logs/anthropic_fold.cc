@@ -144,25 +144,21 @@ public:
     }
     out.reserve(size);
     out.push_back('{');
-    bool wrote_content = false;
-    bool wrote_usage = false;
     for (const auto& m : message_->fields) {
       auto key = message_->key(m);
       if (key == "content") {
         beginMember(out, key);
         appendBlocks(out);
-        wrote_content = true;
       } else if (const auto* d = delta_ ? delta_->find(key) : nullptr) {
         appendMember(out, key, delta_->value(*d));
       } else if (key == "usage" && usage_) {
         beginMember(out, key);
         appendUsage(out, message_->value(m));
-        wrote_usage = true;
       } else {
         appendMember(out, key, message_->value(m));
       }
     }
-    if (!wrote_content) {
+    if (message_->find("content") == nullptr) {
       beginMember(out, "content");
       appendBlocks(out);
     }
@@ -173,7 +169,7 @@ public:
         }
       }
     }
-    if (usage_ && !wrote_usage && message_->find("usage") == nullptr) {
+    if (usage_ && message_->find("usage") == nullptr) {
       appendMember(out, "usage", usage_->text);
     }
     out.push_back('}');

@@ -4,8 +4,12 @@ namespace hd::logs::anthropic {
 
 namespace {
 
-// A block index written as digits at `pos` (at most 9), which moves past them.
+// A block index written as digits at `pos` (at most 9, no leading zero: JSON numbers have none), which
+// moves past them.
 std::optional<std::int64_t> indexAt(std::string_view data, std::size_t& pos) {
+  if (pos + 1 < data.size() && data[pos] == '0' && data[pos + 1] >= '0' && data[pos + 1] <= '9') {
+    return std::nullopt;
+  }
   std::int64_t i = 0;
   std::size_t digits = 0;
   while (pos < data.size() && data[pos] >= '0' && data[pos] <= '9' && digits < 9) {

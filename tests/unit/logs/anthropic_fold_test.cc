@@ -137,6 +137,9 @@ TEST(AnthropicFold, LeavesOtherStreamsToTheDocumentFold) {
       start(kMessage) + text + "event: content_block_delta\ndata: {\"type\":\"content_block_de", // cut off
       start(R"({"id":"m"},"extra":1)") + text,
       start(R"({"id":"m")") + text, // not JSON
+      start(kMessage) +
+          event("content_block_start", R"({"type":"content_block_start","index":01,"content_block":{"type":"text"}})"),
+      start(kMessage) + text + event("content_block_stop", R"({"type":"content_block_stop","index":00})"),
   };
   for (const auto& sse : others) {
     EXPECT_FALSE(foldAnthropicRaw(sse)) << sse;
