@@ -138,7 +138,7 @@ test('SIGTERM to heimdall launch reaches the agent, whose exit code is returned'
   try {
     const started = path.join(rec, 'events.jsonl');
     const deadline = Date.now() + 10_000;
-    while (!fs.existsSync(started)) {
+    while (!(fs.existsSync(started) && fs.readFileSync(started, 'utf8').includes('"start"'))) {
       if (Date.now() > deadline) throw new Error('the agent did not start');
       await new Promise((r) => setTimeout(r, 50));
     }

@@ -215,7 +215,9 @@ test('the summary returns after each session: Enter relaunches, m, h, v and u ch
 
 function events(dir) {
   const f = path.join(dir, 'events.jsonl');
-  return fs.existsSync(f) ? fs.readFileSync(f, 'utf8').trim().split('\n').map((l) => JSON.parse(l)) : [];
+  // Only complete lines: the agent may be between creating the file and writing its line.
+  if (!fs.existsSync(f)) return [];
+  return fs.readFileSync(f, 'utf8').split('\n').slice(0, -1).map((l) => JSON.parse(l));
 }
 
 async function waitEvents(dir, pred, what) {

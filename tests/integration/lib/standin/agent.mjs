@@ -62,7 +62,7 @@ if (process.env.STANDIN_WAIT !== '1') process.exit(Number(process.env.STANDIN_EX
 // Wait mode: stay up like an interactive agent, logging the terminal size, size changes and signals to
 // events.jsonl; exit 128+signal on SIGINT/SIGTERM/SIGHUP.
 const event = (e) => fs.appendFileSync(path.join(dir, 'events.jsonl'), `${JSON.stringify(e)}\n`);
-event({ type: 'start', columns: process.stdout.columns, rows: process.stdout.rows });
+// The handlers are in place before 'start' is written: a test sends its signal once it sees 'start'.
 process.stdout.on('resize', () => event({ type: 'resize', columns: process.stdout.columns, rows: process.stdout.rows }));
 for (const [sig, num] of [['SIGINT', 2], ['SIGTERM', 15], ['SIGHUP', 1]]) {
   process.on(sig, () => {
@@ -70,4 +70,5 @@ for (const [sig, num] of [['SIGINT', 2], ['SIGTERM', 15], ['SIGHUP', 1]]) {
     process.exit(128 + num);
   });
 }
+event({ type: 'start', columns: process.stdout.columns, rows: process.stdout.rows });
 setInterval(() => {}, 1000);
