@@ -1,6 +1,7 @@
 #include "core/raw_json.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 
 #if defined(__x86_64__)
@@ -100,8 +101,10 @@ std::size_t skipValue(std::string_view t, std::size_t i) {
     return skipString(t, i);
   }
   if (c == '{' || c == '[') {
-    // Track nesting with a small stack of expected closers.
-    std::string closers;
+    // The expected closers: 64 levels in place (a bit each: '}' or ']'), deeper ones in a string.
+    std::uint64_t bits = 0;
+    std::size_t depth = 0;
+    std::string deeper;
     while (i < t.size()) {
       c = t[i];
       if (c == '"') {
@@ -111,16 +114,27 @@ std::size_t skipValue(std::string_view t, std::size_t i) {
         }
         continue;
       }
-      if (c == '{') {
-        closers.push_back('}');
-      } else if (c == '[') {
-        closers.push_back(']');
+      if (c == '{' || c == '[') {
+        char closer = c == '{' ? '}' : ']';
+        if (depth < 64) {
+          bits = (bits & ~(std::uint64_t{1} << depth)) | (std::uint64_t{closer == ']'} << depth);
+        } else {
+          deeper.push_back(closer);
+        }
+        ++depth;
       } else if (c == '}' || c == ']') {
-        if (closers.empty() || closers.back() != c) {
+        if (depth == 0) {
           return std::string_view::npos;
         }
-        closers.pop_back();
-        if (closers.empty()) {
+        --depth;
+        char expected = depth < 64 ? (((bits >> depth) & 1U) != 0 ? ']' : '}') : deeper.back();
+        if (depth >= 64) {
+          deeper.pop_back();
+        }
+        if (c != expected) {
+          return std::string_view::npos;
+        }
+        if (depth == 0) {
           return i + 1;
         }
       }
@@ -160,16 +174,15 @@ std::size_t arrayElements(std::string_view t, std::size_t i, std::vector<Span>& 
 
 } // namespace
 
-Result<ObjectLayout> scanObject(std::string_view t) {
-  return scanObject(t, {}, nullptr);
-}
+namespace {
 
-Result<ObjectLayout> scanObject(std::string_view t, std::initializer_list<std::string_view> array_keys,
-                                std::vector<Span>* elements) {
-  ObjectLayout layout;
+// Fills `layout` (its members cleared first); nullptr, or what is wrong.
+const char* scan(std::string_view t, std::initializer_list<std::string_view> array_keys, std::vector<Span>* elements,
+                 ObjectLayout& layout) {
+  layout.members.clear();
   std::size_t i = skipSpace(t, 0);
   if (i >= t.size() || t[i] != '{') {
-    return Error::invalidRequest("request body must be a JSON object");
+    return "request body must be a JSON object";
   }
   layout.open_brace = i;
   ++i;
@@ -177,22 +190,22 @@ Result<ObjectLayout> scanObject(std::string_view t, std::initializer_list<std::s
   i = skipSpace(t, i);
   if (i < t.size() && t[i] == '}') {
     layout.close_brace = i;
-    return layout;
+    return nullptr;
   }
   while (true) {
     if (i >= t.size() || t[i] != '"') {
-      return Error::invalidRequest("malformed JSON object: expected a member name");
+      return "malformed JSON object: expected a member name";
     }
     std::size_t key_end = skipString(t, i);
     if (key_end == std::string_view::npos) {
-      return Error::invalidRequest("malformed JSON object: unterminated string");
+      return "malformed JSON object: unterminated string";
     }
     Member m;
     m.key = t.substr(i + 1, key_end - i - 2);
     m.leading_begin = leading;
     i = skipSpace(t, key_end);
     if (i >= t.size() || t[i] != ':') {
-      return Error::invalidRequest("malformed JSON object: expected ':'");
+      return "malformed JSON object: expected ':'";
     }
     i = skipSpace(t, i + 1);
     m.value_begin = i;
@@ -200,7 +213,7 @@ Result<ObjectLayout> scanObject(std::string_view t, std::initializer_list<std::s
                   std::find(array_keys.begin(), array_keys.end(), m.key) != array_keys.end();
     std::size_t end = expand ? arrayElements(t, i, *elements) : skipValue(t, i);
     if (end == std::string_view::npos) {
-      return Error::invalidRequest("malformed JSON object: bad value");
+      return "malformed JSON object: bad value";
     }
     m.value_end = end;
     layout.members.push_back(m);
@@ -213,10 +226,29 @@ Result<ObjectLayout> scanObject(std::string_view t, std::initializer_list<std::s
     }
     if (i < t.size() && t[i] == '}') {
       layout.close_brace = i;
-      return layout;
+      return nullptr;
     }
-    return Error::invalidRequest("malformed JSON object: expected ',' or '}'");
+    return "malformed JSON object: expected ',' or '}'";
   }
+}
+
+} // namespace
+
+Result<ObjectLayout> scanObject(std::string_view t) {
+  return scanObject(t, {}, nullptr);
+}
+
+Result<ObjectLayout> scanObject(std::string_view t, std::initializer_list<std::string_view> array_keys,
+                                std::vector<Span>* elements) {
+  ObjectLayout layout;
+  if (const char* error = scan(t, array_keys, elements, layout)) {
+    return Error::invalidRequest(error);
+  }
+  return layout;
+}
+
+bool scanObjectInto(std::string_view t, ObjectLayout& layout) {
+  return scan(t, {}, nullptr, layout) == nullptr;
 }
 
 std::string applyEdits(std::string_view t, const ObjectLayout& layout, const std::vector<Edit>& edits) {

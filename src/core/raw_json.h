@@ -41,6 +41,10 @@ struct Span {
 Result<ObjectLayout> scanObject(std::string_view text, std::initializer_list<std::string_view> array_keys,
                                 std::vector<Span>* elements);
 
+// scanObject without an error message, into a layout whose storage is reused: false if `text` is not a
+// well-formed object at the top level. For callers that scan many small objects.
+bool scanObjectInto(std::string_view text, ObjectLayout& layout);
+
 struct Edit {
   std::string_view key;
   std::string replacement; // serialised JSON value; empty = remove the member

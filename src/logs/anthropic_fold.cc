@@ -3,62 +3,45 @@
 #include <map>
 #include <vector>
 
+#include <boost/container/small_vector.hpp>
+
 #include "core/json_check.h"
 #include "core/json_write.h"
 #include "core/raw_json.h"
-#include "core/sse.h"
 #include "logs/anthropic_layout.h"
 
 namespace hd::logs {
 
 namespace {
 
-// Keys written twice make a document keep one of the values: left to the document fold.
-bool duplicateKeys(const rawjson::ObjectLayout& layout) {
-  const auto& ms = layout.members;
-  for (std::size_t i = 0; i < ms.size(); ++i) {
-    for (std::size_t j = i + 1; j < ms.size(); ++j) {
-      if (ms[i].key == ms[j].key) {
-        return true;
-      }
-    }
-  }
-  return false;
-}
-
-// A raw JSON object (a copy) and where its top-level members are in it: offsets, which stay right when
-// the object moves (views into a short string's inline buffer would not).
+// A JSON object in the captured stream (which outlives the fold) and its top-level members. Keys written
+// twice make a document keep one of the values, and escaped keys could be such a pair: both are left to
+// the document fold.
 struct RawObject {
   struct Field {
-    std::size_t key_begin;
-    std::size_t key_size;
-    std::size_t value_begin;
-    std::size_t value_end;
+    std::string_view key;
+    std::string_view value;
   };
-  std::string text;
-  std::vector<Field> fields;
+  std::string_view text;
+  boost::container::small_vector<Field, 12> fields;
 
-  // `json` must be a checked JSON object.
-  static std::optional<RawObject> of(std::string_view json) {
-    auto layout = rawjson::scanObject(json);
-    if (!layout || duplicateKeys(*layout)) {
+  // `json` must be a checked JSON object; `scratch` is reused storage for its scan.
+  static std::optional<RawObject> of(std::string_view json, rawjson::ObjectLayout& scratch) {
+    if (!rawjson::scanObjectInto(json, scratch)) {
       return std::nullopt;
     }
-    RawObject o{std::string(json), {}};
-    o.fields.reserve(layout->members.size());
-    for (const auto& m : layout->members) {
-      o.fields.push_back(
-          {static_cast<std::size_t>(m.key.data() - json.data()), m.key.size(), m.value_begin, m.value_end});
+    RawObject o{json, {}};
+    for (const auto& m : scratch.members) {
+      if (m.key.find('\\') != std::string_view::npos || o.find(m.key) != nullptr) {
+        return std::nullopt;
+      }
+      o.fields.push_back({m.key, json.substr(m.value_begin, m.value_end - m.value_begin)});
     }
     return o;
   }
-  std::string_view key(const Field& f) const { return std::string_view(text).substr(f.key_begin, f.key_size); }
-  std::string_view value(const Field& f) const {
-    return std::string_view(text).substr(f.value_begin, f.value_end - f.value_begin);
-  }
   const Field* find(std::string_view k) const {
     for (const auto& f : fields) {
-      if (key(f) == k) {
+      if (f.key == k) {
         return &f;
       }
     }
@@ -90,7 +73,7 @@ struct Block {
     std::string initial;
     if (start) {
       if (const auto* m = start->find(member)) {
-        auto v = start->value(*m);
+        auto v = m->value;
         if (v.size() >= 2 && v.front() == '"') {
           initial = v.substr(1, v.size() - 2);
         }
@@ -144,18 +127,17 @@ public:
     }
     out.reserve(size);
     out.push_back('{');
-    for (const auto& m : message_->fields) {
-      auto key = message_->key(m);
+    for (const auto& [key, value] : message_->fields) {
       if (key == "content") {
         beginMember(out, key);
         appendBlocks(out);
       } else if (const auto* d = delta_ ? delta_->find(key) : nullptr) {
-        appendMember(out, key, delta_->value(*d));
+        appendMember(out, key, d->value);
       } else if (key == "usage" && usage_) {
         beginMember(out, key);
-        appendUsage(out, message_->value(m));
+        appendUsage(out);
       } else {
-        appendMember(out, key, message_->value(m));
+        appendMember(out, key, value);
       }
     }
     if (message_->find("content") == nullptr) {
@@ -163,9 +145,9 @@ public:
       appendBlocks(out);
     }
     if (delta_) {
-      for (const auto& m : delta_->fields) {
-        if (message_->find(delta_->key(m)) == nullptr) {
-          appendMember(out, delta_->key(m), delta_->value(m));
+      for (const auto& [key, value] : delta_->fields) {
+        if (message_->find(key) == nullptr) {
+          appendMember(out, key, value);
         }
       }
     }
@@ -188,7 +170,7 @@ private:
     if (message.empty() || message.front() != '{' || !json::isValid(message)) {
       return false;
     }
-    message_ = RawObject::of(message);
+    message_ = RawObject::of(message, scratch_);
     return message_.has_value();
   }
 
@@ -197,7 +179,7 @@ private:
     if (!start || blocks_.contains(start->index) || !json::isValid(start->block)) {
       return false;
     }
-    auto raw = RawObject::of(start->block);
+    auto raw = RawObject::of(start->block, scratch_);
     if (!raw) {
       return false;
     }
@@ -255,44 +237,49 @@ private:
     if (!data.starts_with(kHead) || delta_ || usage_ || !json::isValid(data)) {
       return false;
     }
-    auto layout = rawjson::scanObject(data);
-    if (!layout || duplicateKeys(*layout)) {
+    auto event = RawObject::of(data, scratch_);
+    if (!event) {
       return false;
     }
-    for (const auto& m : layout->members) {
-      auto v = data.substr(m.value_begin, m.value_end - m.value_begin);
-      if (m.key == "delta" || m.key == "usage") {
-        if (v.front() != '{') {
+    for (const auto& [key, value] : event->fields) {
+      if (key == "delta" || key == "usage") {
+        if (value.front() != '{') {
           return false;
         }
-        auto& slot = m.key == "delta" ? delta_ : usage_;
-        slot = RawObject::of(v);
+        auto& slot = key == "delta" ? delta_ : usage_;
+        slot = RawObject::of(value, scratch_);
         if (!slot) {
           return false;
         }
       }
     }
+    // A delta naming the content or the usage itself is left to the document fold.
+    if (delta_ && (delta_->find("content") != nullptr || delta_->find("usage") != nullptr)) {
+      return false;
+    }
+    // The usage of message_start that message_delta's is set over (when both are objects).
+    if (const auto* base = usage_ ? message_->find("usage") : nullptr; base && base->value.front() == '{') {
+      base_usage_ = RawObject::of(base->value, scratch_);
+      return base_usage_.has_value();
+    }
     return true;
   }
 
   // message_start's usage with message_delta's usage members set over it.
-  void appendUsage(std::string& out, std::string_view start) const {
-    std::optional<RawObject> base;
-    if (!start.empty() && start.front() == '{') {
-      base = RawObject::of(start);
-    }
+  void appendUsage(std::string& out) const {
+    const auto& base = base_usage_;
     if (!base) {
       out.append(usage_->text);
       return;
     }
     out.push_back('{');
-    for (const auto& m : base->fields) {
-      const auto* over = usage_->find(base->key(m));
-      appendMember(out, base->key(m), over != nullptr ? usage_->value(*over) : base->value(m));
+    for (const auto& [key, value] : base->fields) {
+      const auto* over = usage_->find(key);
+      appendMember(out, key, over != nullptr ? over->value : value);
     }
-    for (const auto& m : usage_->fields) {
-      if (base->find(usage_->key(m)) == nullptr) {
-        appendMember(out, usage_->key(m), usage_->value(m));
+    for (const auto& [key, value] : usage_->fields) {
+      if (base->find(key) == nullptr) {
+        appendMember(out, key, value);
       }
     }
     out.push_back('}');
@@ -311,14 +298,13 @@ private:
       first = false;
       out.push_back('{');
       if (b.start) {
-        for (const auto& m : b.start->fields) {
-          auto key = b.start->key(m);
+        for (const auto& [key, value] : b.start->fields) {
           if (key == "input" && b.input) {
             appendMember(out, key, *b.input);
           } else if (const auto* t = b.find(key)) {
             appendText(out, key, *t);
           } else {
-            appendMember(out, key, b.start->value(m));
+            appendMember(out, key, value);
           }
         }
       }
@@ -337,9 +323,47 @@ private:
 
   std::optional<RawObject> message_;
   std::map<std::int64_t, Block> blocks_;
-  std::optional<RawObject> delta_; // message_delta's delta
-  std::optional<RawObject> usage_; // message_delta's usage
+  std::optional<RawObject> delta_;      // message_delta's delta
+  std::optional<RawObject> usage_;      // message_delta's usage
+  std::optional<RawObject> base_usage_; // message_start's usage, when message_delta has one to set over it
+  rawjson::ObjectLayout scratch_;
 };
+
+// Calls `f` with the data of each event of an event stream, as a view into `sse`, until it returns false;
+// false then, or if an event is framed in a way this does not follow (several data lines, CR line ends,
+// a line "data" without a colon): the caller then leaves the stream to sse::Parser. Otherwise the same
+// events as sse::Parser given `sse` and then "\n\n" (a last event cut off by the capture cap counts).
+template <class F> bool eachEventData(std::string_view sse, F&& f) {
+  std::optional<std::string_view> data;
+  std::size_t i = 0;
+  while (i < sse.size()) {
+    auto nl = sse.find('\n', i);
+    auto line = sse.substr(i, nl == std::string_view::npos ? std::string_view::npos : nl - i);
+    i = nl == std::string_view::npos ? sse.size() : nl + 1;
+    if (line.empty()) {
+      if (data && !f(*data)) {
+        return false;
+      }
+      data.reset();
+      continue;
+    }
+    if (line.back() == '\r' || line == "data") {
+      return false;
+    }
+    if (line.starts_with("data:")) {
+      if (data) {
+        return false;
+      }
+      auto value = line.substr(5);
+      if (!value.empty() && value.front() == ' ') {
+        value.remove_prefix(1);
+      }
+      data = value;
+    }
+    // event:, id:, retry: and comments: the fold needs only the data.
+  }
+  return !data || f(*data);
+}
 
 } // namespace
 
@@ -354,14 +378,7 @@ std::optional<std::string> foldAnthropicRaw(std::string_view sse) {
     return std::nullopt;
   }
   Folder folder;
-  bool ok = true;
-  sse::Parser parser([&](const sse::Event& ev) {
-    if (ok && !folder.event(ev.data)) {
-      ok = false;
-    }
-  });
-  parser.feed(sse);
-  parser.feed("\n\n"); // a final event cut off by the capture cap
+  bool ok = eachEventData(sse, [&](std::string_view event) { return folder.event(event); });
   if (!ok || !folder.started()) {
     return std::nullopt;
   }

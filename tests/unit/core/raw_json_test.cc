@@ -52,6 +52,36 @@ TEST(RawJson, RejectsNonObjectsAndTruncation) {
   EXPECT_FALSE(scanObject("").ok());
 }
 
+// Nesting is matched at any depth: the first 64 levels are tracked in place, deeper ones apart.
+TEST(RawJson, MatchesBracketsAtAnyDepth) {
+  for (std::size_t depth : {1, 63, 64, 65, 200}) {
+    std::string open;
+    std::string close;
+    for (std::size_t i = 0; i < depth; ++i) {
+      open += i % 3 == 0 ? "{\"k\":" : "[";
+      close.insert(0, i % 3 == 0 ? "}" : "]");
+    }
+    std::string value = open + "1" + close;
+    auto layout = scanObject(R"({"a":)" + value + R"(,"b":2})");
+    ASSERT_TRUE(layout.ok()) << depth;
+    ASSERT_EQ(layout->members.size(), 2U);
+    EXPECT_EQ(layout->members[0].value_end - layout->members[0].value_begin, value.size());
+    // The same with one closer of the wrong kind at the deepest level, then at the outermost.
+    for (std::size_t at : {std::size_t{0}, close.size() - 1}) {
+      std::string wrong = close;
+      wrong[at] = wrong[at] == '}' ? ']' : '}';
+      EXPECT_FALSE(scanObject(R"({"a":)" + open + "1" + wrong + "}").ok()) << depth << " " << at;
+    }
+  }
+  ObjectLayout reused;
+  EXPECT_TRUE(scanObjectInto(R"({"x":1,"y":[2]})", reused));
+  EXPECT_EQ(reused.members.size(), 2U);
+  EXPECT_TRUE(scanObjectInto(R"({"z":{}})", reused));
+  ASSERT_EQ(reused.members.size(), 1U);
+  EXPECT_EQ(reused.members[0].key, "z");
+  EXPECT_FALSE(scanObjectInto(R"({"z":{])", reused));
+}
+
 // The elements of the named array members, found in the same pass as the members.
 TEST(RawJson, FindsTheElementsOfNamedArrays) {
   std::string_view t = R"({"a":[9], "messages": [ {"a":[1,2]} , "x\"]" ,3,[] ], "input":{"x":[1]}, "b":[] })";

@@ -118,6 +118,18 @@ TEST(AnthropicFold, AMessageWithoutContentOrUsageGetsThem) {
   expectSameAsDocument(sse);
 }
 
+// Comments, id: lines, "data:" without its space and a last event without its blank line (cut off by
+// the capture cap) are framed as the SSE parser reads them.
+TEST(AnthropicFold, EventFramingAsTheSseParserReadsIt) {
+  const std::string text = blockStart(0, R"({"type":"text","text":""})") + delta(0, "text_delta", "text", R"("hi")");
+  expectSameAsDocument(": keep-alive\n\n" + start(kMessage) + "id: 7\nretry: 100\n" + text +
+                       "event: content_block_delta\ndata:{\"type\":\"content_block_delta\",\"index\":0,"
+                       "\"delta\":{\"type\":\"text_delta\",\"text\":\"!\"}}\n\n" +
+                       stop(0) + "event: message_stop\ndata: {\"type\":\"message_stop\"}");
+  expectSameAsDocument(start(kMessage) + text +
+                       "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n");
+}
+
 // Anything outside the layout handled on raw text is left to the document fold, which gives the
 // answer as before.
 TEST(AnthropicFold, LeavesOtherStreamsToTheDocumentFold) {
@@ -140,6 +152,17 @@ TEST(AnthropicFold, LeavesOtherStreamsToTheDocumentFold) {
       start(kMessage) +
           event("content_block_start", R"({"type":"content_block_start","index":01,"content_block":{"type":"text"}})"),
       start(kMessage) + text + event("content_block_stop", R"({"type":"content_block_stop","index":00})"),
+      // An escaped key naming a member twice ("\u0069d" is "id").
+      start(R"({"id":"m1","\u0069d":"m2","content":[]})") + text,
+      // A message_delta whose delta names the content or the usage.
+      start(R"({"id":"m1","usage":{}})") + text + messageDelta(R"("delta":{"content":[]})"),
+      start(kMessage) + text + messageDelta(R"("delta":{"usage":{}},"usage":{"output_tokens":2})"),
+      // ... in the usage that message_delta's usage is set over.
+      start(R"({"id":"m1","usage":{"in\nput":1}})") + text + messageDelta(R"("delta":{},"usage":{"output_tokens":2})"),
+      // Framing the fold does not follow on raw text: CR line ends, an event's data on two lines.
+      "event: message_start\r\ndata: {\"type\":\"message_start\",\"message\":" + kMessage + "}\r\n\r\n" + text,
+      start(kMessage) + "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\n"
+                        "data: \"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n",
   };
   for (const auto& sse : others) {
     EXPECT_FALSE(foldAnthropicRaw(sse)) << sse;
