@@ -61,6 +61,28 @@ bool same(const js::value& a, const js::value& b) {
   return a == b;
 }
 
+// A number too large for a double parses as infinity.
+bool hasNonFinite(const boost::json::value& v) {
+  if (v.is_double()) {
+    return !std::isfinite(v.get_double());
+  }
+  if (v.is_object()) {
+    for (const auto& kv : v.get_object()) {
+      if (hasNonFinite(kv.value())) {
+        return true;
+      }
+    }
+  }
+  if (v.is_array()) {
+    for (const auto& e : v.get_array()) {
+      if (hasNonFinite(e)) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -74,8 +96,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
   }
   if (auto raw = hd::logs::foldAnthropicRaw(sse)) {
+    // The raw fold keeps a number's digits; the document fold cannot write one it read as infinity and
+    // leaves such an answer to be kept as its events.
     auto doc = hd::logs::reconstructStreamWithDocument(sse);
-    if (!doc || raw != out || !same(boost::json::parse(*raw), boost::json::parse(*doc))) {
+    auto raw_value = boost::json::parse(*raw);
+    if (raw != out || (!doc && !hasNonFinite(raw_value)) || (doc && !same(raw_value, boost::json::parse(*doc)))) {
       std::abort();
     }
   }

@@ -353,13 +353,19 @@ std::optional<std::string> reconstructStreamWithDocument(std::string_view sse) {
   });
   parser.feed(sse);
   parser.feed("\n\n"); // a final event cut off by the capture cap
+  std::optional<std::string> out;
   if (is_anthropic) {
-    return anthropic.result();
+    out = anthropic.result();
+  } else if (is_openai) {
+    out = openai.result();
   }
-  if (is_openai) {
-    return openai.result();
+  // A number too large for a double is read as infinity, which serialises as Infinity: no JSON. Such an
+  // answer is kept as its events.
+  if (out && (out->find("Infinity") != std::string::npos || out->find("NaN") != std::string::npos) &&
+      !json::isValid(*out)) {
+    return std::nullopt;
   }
-  return std::nullopt;
+  return out;
 }
 
 } // namespace hd::logs

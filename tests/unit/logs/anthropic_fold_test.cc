@@ -130,6 +130,20 @@ TEST(AnthropicFold, EventFramingAsTheSseParserReadsIt) {
                        "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n");
 }
 
+// A number beyond a double's range keeps its digits on raw text; the document fold would read it as
+// infinity, which serialises as no JSON, so it gives nothing and the answer is kept as its events.
+TEST(AnthropicFold, ANumberBeyondADoubleKeepsItsDigits) {
+  const std::string sse = start(R"({"id":"m","n":2e999,"content":[]})") +
+                          blockStart(0, R"({"type":"text","text":""})") + delta(0, "text_delta", "text", R"("hi")");
+  auto raw = foldAnthropicRaw(sse);
+  ASSERT_TRUE(raw);
+  EXPECT_EQ(*raw, R"({"id":"m","n":2e999,"content":[{"type":"text","text":"hi"}]})");
+  EXPECT_EQ(reconstructStream(sse), raw);
+  EXPECT_FALSE(reconstructStreamWithDocument(sse));
+  EXPECT_FALSE(reconstructStream("data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":-3e999,"
+                                 "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"}}]}\n\ndata: [DONE]\n\n"));
+}
+
 // Anything outside the layout handled on raw text is left to the document fold, which gives the
 // answer as before.
 TEST(AnthropicFold, LeavesOtherStreamsToTheDocumentFold) {
