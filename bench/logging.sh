@@ -27,6 +27,7 @@
 #   BENCH_OUT [bench/results/logging.md]   BENCH_SCENARIOS [all] (bash regex on json_c32 sse_c32 agent_c32)
 #   BENCH_AGENT_BYTES [102400] (the agent scenario's average request body)   BENCH_AGENT_ROUNDS [4]
 #   BENCH_AGENT_SESSIONS [8]   BENCH_AGENT_TURNS [24]
+#   BENCH_INSTRUCTIONS [on when valgrind is installed] (0: skip the instruction counts, ~5 min)
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -314,6 +315,10 @@ for sc in "json_c$CONNS json json" "sse_c$CONNS sse sse" "agent_c$CONNS json age
   done
 done
 
+stored_total() { # BASE_URL: the request log's record count (0 when the log is off)
+  curl -s --max-time 5 "$1/api/logs?limit=1" |
+    node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{try{console.log(JSON.parse(s).pagination.total_count)}catch{console.log(0)}})'
+}
 # What the logging instances stored (the writer may still be draining: wait, bounded, for it to settle).
 for v in meta content; do
   for mode in json sse; do
@@ -321,7 +326,7 @@ for v in meta content; do
     base="http://127.0.0.1:${HPORT[$name]}"
     stored=0 dropped=0
     for ((i = 0; i < 60; i++)); do
-      stored=$(curl -s --max-time 5 "$base/api/logs?limit=1" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{try{console.log(JSON.parse(s).pagination.total_count)}catch{console.log(0)}})')
+      stored=$(stored_total "$base")
       dropped=$(curl -s --max-time 5 "$base/api/logs/dropped" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{try{console.log(JSON.parse(s).dropped_requests)}catch{console.log(0)}})')
       ((stored + dropped >= SERVED[$name])) && break
       sleep 1
@@ -331,6 +336,62 @@ for v in meta content; do
     log "$name: served ${SERVED[$name]}, stored $stored, dropped $dropped"
   done
 done
+
+# Instructions per request (BENCH_INSTRUCTIONS, on when valgrind is installed): each variant once more,
+# a fresh instance under callgrind, counting the user-space instructions its threads execute for the
+# requests of one measured run (kernel time is not counted). Unlike time, the count does not move with
+# the VM's speed: it shows what logging adds to the proxy's own work, the writer thread apart.
+INSTR=${BENCH_INSTRUCTIONS:-auto}
+[[ $INSTR == auto ]] && { command -v valgrind >/dev/null && command -v callgrind_control >/dev/null && INSTR=1 || INSTR=0; }
+wait_stored() { # BASE_URL COUNT: until the writer has stored COUNT records (bounded)
+  local i
+  for ((i = 0; i < 100; i++)); do
+    (($(stored_total "$1") >= $2)) && return 0
+    sleep 0.1
+  done
+  log "instructions: the writer did not store $2 records in time"
+}
+wrk_requests() { sed -n 's/^RESULT .*"requests":\([0-9]*\).*/\1/p' "$1"; }
+if ((INSTR)); then
+  for sc in "json json" "sse sse" "agent json"; do
+    read -r scenario mode <<<"$sc"
+    if [[ -n $SCENARIO_FILTER && ! ${scenario}_c$CONNS =~ $SCENARIO_FILTER ]]; then continue; fi
+    for v in "${VARIANTS[@]}"; do
+      name=${v}_$mode
+      dir=$TMP/instr_${scenario}_$v
+      mkdir -p "$dir/app"
+      read -r port < <(free_ports 1)
+      taskset -c "$PCORE" valgrind --tool=callgrind --separate-threads=yes --instr-atstart=no \
+        --callgrind-out-file="$dir/cg.%p" "$TMP/heimdall" serve --host 127.0.0.1 --port "$port" --app-dir "$dir/app" \
+        --config "$TMP/$name/config.json" --workers 1 --log-level warn --drain-timeout 1 >"$dir/out" 2>&1 &
+      pid=$!
+      PIDS+=("$pid")
+      wait_port "$port" "$pid" 60 || { cat "$dir/out" >&2; exit 1; }
+      url="http://127.0.0.1:$port/anthropic/v1/messages"
+      BENCH_RUN_ID="instr.$scenario.$v.warm" taskset -c "$LCORE" wrk -t1 -c8 -d3s -s "$TMP/$scenario.lua" "$url" >"$dir/warm" 2>&1 || true
+      logged=0
+      [[ $v != off ]] && logged=$(wrk_requests "$dir/warm") && wait_stored "http://127.0.0.1:$port" "$logged"
+      callgrind_control -i on "$pid" >/dev/null 2>&1
+      BENCH_RUN_ID="instr.$scenario.$v" taskset -c "$LCORE" wrk -t1 -c8 -d10s -s "$TMP/$scenario.lua" "$url" >"$dir/run" 2>&1 || true
+      n=$(wrk_requests "$dir/run")
+      [[ $v != off ]] && wait_stored "http://127.0.0.1:$port" $((logged + n))
+      callgrind_control -i off "$pid" >/dev/null 2>&1
+      kill -INT "$pid"
+      wait "$pid" 2>/dev/null || true
+      # The writer is the thread that ran LogWriter::run; every other thread counts as the proxy's.
+      writer=0 proxy=0
+      for f in "$dir"/cg.*; do
+        ir=$(sed -n 's/^totals: *\([0-9]*\).*/\1/p' "$f")
+        [[ -n $ir ]] || continue
+        if grep -q 'LogWriter::run' "$f"; then writer=$((writer + ir)); else proxy=$((proxy + ir)); fi
+      done
+      printf '{"kind":"instr","scenario":"%s_c%s","variant":"%s","requests":%d,"proxy_ir":%d,"writer_ir":%d}\n' \
+        "$scenario" "$CONNS" "$v" "${n:-0}" "$proxy" "$writer" >>"$RESULTS"
+      log "instructions $scenario $v: $n requests, $((proxy / ${n:-1})) + $((writer / ${n:-1})) per request"
+      rm -rf "$dir/app"
+    done
+  done
+fi
 
 node -e 'console.log(JSON.stringify({kind:"meta", ...JSON.parse(process.argv[1])}))' "$(
   cat <<EOF

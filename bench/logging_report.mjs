@@ -39,6 +39,17 @@ for (const s of scenarios) {
     out.push(`| ${s} | ${label[v]} | ${median(rs.map(rps)).toFixed(0)} | ${ratios.length ? pct(median(ratios)) : '-'} | ${cpu ? cpu.toFixed(1) : '-'} | ${cpuRatios.length ? pct(median(cpuRatios)) : '-'} | ${(median(rs.map((r) => r.wrk.p50_us)) / 1000).toFixed(2)} | ${(median(rs.map((r) => r.wrk.p99_us)) / 1000).toFixed(2)} | ${rs.reduce((a, r) => a + (r.wrk.err_status ?? 0), 0)} |`);
   }
 }
+const instr = lines.filter((l) => l.kind === 'instr' && l.requests > 0);
+if (instr.length) {
+  out.push('', 'Instructions per request (callgrind, user space only: the kernel\'s share of the work is not counted): each variant once more in a fresh instance under valgrind, 8 connections for 10 s after a 3 s warm-up, counted from the first request of the run until the writer has stored its last record. "proxy" is every thread but the writer. "vs off" is off\'s total divided by the variant\'s.', '');
+  out.push('| scenario | variant | requests | proxy | writer | total | vs off |', '|---|---|---:|---:|---:|---:|---:|');
+  const per = (l) => (l.proxy_ir + l.writer_ir) / l.requests;
+  for (const l of instr) {
+    const off = instr.find((o) => o.scenario === l.scenario && o.variant === 'off');
+    const k = (x) => `${(x / 1000).toFixed(1)}k`;
+    out.push(`| ${l.scenario} | ${label[l.variant]} | ${l.requests} | ${k(l.proxy_ir / l.requests)} | ${k(l.writer_ir / l.requests)} | ${k(per(l))} | ${off ? `${((per(off) / per(l)) * 100).toFixed(1)}%` : '-'} |`);
+  }
+}
 out.push('', '| instance | requests served | records stored | dropped | logs.db bytes |', '|---|---:|---:|---:|---:|');
 for (const s of lines.filter((l) => l.kind === 'stored')) {
   out.push(`| ${s.instance} | ${s.served} | ${s.stored} | ${s.dropped} | ${s.db_bytes} |`);

@@ -13,7 +13,7 @@ build_pkgs=(build-essential cmake ninja-build ccache pkg-config ca-certificates
   libssl-dev libspdlog-dev libfmt-dev libcli11-dev libpcre2-dev libsqlite3-dev libpq-dev libargon2-dev
   libsecret-1-dev libhiredis-dev libxxhash-dev prometheus-cpp-dev libjemalloc-dev nodejs npm)
 test_pkgs=(clang libclang-rt-14-dev llvm googletest libgtest-dev libgmock-dev nodejs npm wrk nginx-light procps
-  postgresql redis-server tmux dbus gnome-keyring chromium sqlite3)
+  postgresql redis-server tmux dbus gnome-keyring chromium sqlite3 valgrind)
 
 pkgs=("${build_pkgs[@]}")
 (( want_tests )) && pkgs+=("${test_pkgs[@]}")
